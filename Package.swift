@@ -1,0 +1,134 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// The folder list is the architecture: a pure core (TrustlineCore, KubeModels, AWSSigV4),
+// thin I/O shells (HTTPTransport over libcurl, AWSClients, KubeClient), the controller runtime,
+// the operator, and the test API server used by the tests and the local demo.
+
+let package = Package(
+    name: "Trustline",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kube-test-server", targets: ["kube-test-server"]),
+        .executable(name: "trustline", targets: ["trustline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: Transport and AWS
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "HTTPTransport", dependencies: ["CCurl"]),
+        .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "AWSClients",
+            dependencies: [
+                "HTTPTransport", "AWSSigV4",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Kubernetes
+        .target(name: "KubeModels"),
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "HTTPTransport", "KubeModels",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "KubeTestServer",
+            dependencies: [
+                "KubeModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "kube-test-server",
+            dependencies: [
+                "KubeTestServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Pure core
+        .target(
+            name: "TrustlineCore",
+            dependencies: ["KubeModels", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
+        // MARK: Controller runtime
+        .target(
+            name: "ControllerRuntime",
+            dependencies: ["KubeModels", .product(name: "Logging", package: "swift-log")]
+        ),
+
+        // MARK: The operator
+        .target(
+            name: "TrustlineOperator",
+            dependencies: [
+                "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "trustline",
+            dependencies: [
+                "TrustlineOperator", "TrustlineCore", "KubeClient", "KubeModels", "AWSClients",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "HTTPTransport", "AWSSigV4"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeModels", "KubeTestServer", "TrustlineCore"]),
+        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeModels"]),
+        .testTarget(
+            name: "TrustlineOperatorTests",
+            dependencies: ["TrustlineOperator", "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["KubeTestServer", "KubeClient", "KubeModels", "AWSClients", "TrustlineCore", "HTTPTransport"]
+        ),
+        .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeModels", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "TrustlineCoreTests",
+            dependencies: ["TrustlineCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+    ]
+)
