@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeModels", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "TrustlineCoreTests",
-            dependencies: ["TrustlineCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["TrustlineCore", "KubeModels", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
     ]
 )

@@ -1,0 +1,52 @@
+import Crypto
+
+/// Derives role names and ARNs (DESIGN section 4 step 2). `{clusterName}.{namespace}.{name}`
+/// cannot collide between resources because namespaces hold no dots; past 64 characters the name
+/// is cut and ends in `-` plus 8 hex characters of the SHA-256 of the full name.
+public enum RoleNaming {
+    /// Length of the hex suffix of a shortened name.
+    public static let hashLength = 8
+
+    /// The derived name for a resource, deterministic and always a valid IAM role name when the
+    /// parts hold only `[\w+=,.@-]` (Kubernetes names and a valid cluster name do).
+    public static func derivedName(clusterName: String, namespace: String, name: String) -> String {
+        shorten("\(clusterName).\(namespace).\(name)")
+    }
+
+    /// `full` when it fits in 64 characters, else its first 55 characters, `-` and 8 hex characters of SHA-256(full).
+    public static func shorten(_ full: String) -> String {
+        let scalars = Array(full.unicodeScalars)
+        guard scalars.count > IAMNames.roleNameMaxLength else { return full }
+        let digest = SHA256.hash(data: Array(full.utf8))
+        let hex = digest.map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+        var prefix = String.UnicodeScalarView()
+        prefix.append(contentsOf: scalars.prefix(IAMNames.roleNameMaxLength - hashLength - 1))
+        return String(prefix) + "-" + hex.prefix(hashLength)
+    }
+
+    /// The role name a resource uses: `spec.role.name` when set, else the derived one.
+    public static func roleName(for resource: WorkloadAwsAccess, clusterName: String) -> String {
+        if let explicit = resource.spec.role.name, !explicit.isEmpty { return explicit }
+        return derivedName(clusterName: clusterName, namespace: resource.namespace, name: resource.name)
+    }
+
+    /// The role path a resource uses: `spec.role.path` when set, else the operator's.
+    public static func rolePath(for resource: WorkloadAwsAccess, defaultPath: String) -> String {
+        if let explicit = resource.spec.role.path, !explicit.isEmpty { return explicit }
+        return defaultPath
+    }
+
+    /// `arn:P:iam::ACCT:role{path}{name}`.
+    public static func roleArn(partition: String, accountId: String, path: String, name: String) -> String {
+        "arn:\(partition):iam::\(accountId):role\(path)\(name)"
+    }
+
+    /// The ServiceAccount a resource names: `spec.serviceAccount.name` when set, else `metadata.name`.
+    public static func serviceAccountName(for resource: WorkloadAwsAccess) -> String {
+        if let explicit = resource.spec.serviceAccount.name, !explicit.isEmpty { return explicit }
+        return resource.name
+    }
+}

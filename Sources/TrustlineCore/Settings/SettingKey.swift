@@ -1,0 +1,76 @@
+/// One operator setting and its three spellings (DESIGN section 3): the camelCase key of the
+/// config file (dotted when nested: `guardrails.quotas.tagsPerRole`), the kebab-case flag and the
+/// upper-snake-case environment variable, derived mechanically from the key.
+public struct SettingKey: Sendable, Hashable {
+    /// How the raw text of the setting is read.
+    public enum Kind: Sendable, Hashable {
+        case string, bool, integer, duration, list
+    }
+
+    /// Dotted camelCase path, e.g. `guardrails.deniedActions`.
+    public var key: String
+    public var kind: Kind
+    public var summary: String
+
+    public init(_ key: String, _ kind: Kind, _ summary: String) {
+        self.key = key
+        self.kind = kind
+        self.summary = summary
+    }
+
+    /// `--guardrails-denied-actions` for `guardrails.deniedActions`.
+    public var flag: String { "--" + words.joined(separator: "-") }
+    /// `TRUSTLINE_GUARDRAILS_DENIED_ACTIONS` for `guardrails.deniedActions`.
+    public var environmentVariable: String { "TRUSTLINE_" + words.joined(separator: "_").uppercased() }
+
+    private var words: [String] {
+        var result: [String] = []
+        for part in key.split(separator: ".") {
+            var current = ""
+            for character in part {
+                if character.isUppercase, !current.isEmpty {
+                    result.append(current)
+                    current = ""
+                }
+                current.append(Character(character.lowercased()))
+            }
+            if !current.isEmpty { result.append(current) }
+        }
+        return result
+    }
+
+    /// Every setting of DESIGN section 3.
+    public static let all: [SettingKey] = [
+        SettingKey("clusterName", .string, "Name of this cluster; first part of derived role names (required)."),
+        SettingKey("oidcIssuer", .string, "OIDC issuer URL of the cluster (default: discovered from the API server)."),
+        SettingKey("awsAccountId", .string, "AWS account id (default: STS GetCallerIdentity)."),
+        SettingKey("rolePath", .string, "IAM path of the roles (default /trustline/)."),
+        SettingKey("permissionsBoundaryArn", .string, "Permissions boundary applied to every role."),
+        SettingKey("manageOidcProvider", .bool, "Create the IAM OIDC provider if missing (default false)."),
+        SettingKey("watchNamespaces", .list, "Namespaces to watch (default all)."),
+        SettingKey("resyncPeriod", .duration, "IAM drift check period, jittered by at most 10% (default 10m)."),
+        SettingKey("concurrency", .integer, "Resources reconciled at once (default 4)."),
+        SettingKey("adoptionPolicy", .string, "Never (default) or TaggedOnly."),
+        SettingKey("guardrails.allowedNamespaces", .list, "Namespace globs allowed to use Trustline (default all)."),
+        SettingKey("guardrails.deniedNamespaces", .list, "Namespace globs refused."),
+        SettingKey("guardrails.deniedActions", .list, "Action globs an Allow statement may not grant (default iam:*, sts:*, organizations:*, account:*)."),
+        SettingKey("guardrails.allowedManagedPolicyArns", .list, "Managed policy ARN globs allowed, with ${namespace} (default all not denied)."),
+        SettingKey("guardrails.deniedManagedPolicyArns", .list, "Managed policy ARN globs refused, with ${namespace} (default AdministratorAccess, IAMFullAccess, PowerUserAccess)."),
+        SettingKey("guardrails.quotas.trustPolicySize", .integer, "Trust policy size limit in non-whitespace characters (default 2048)."),
+        SettingKey("guardrails.quotas.inlinePolicySize", .integer, "Aggregate inline policy size limit per role in non-whitespace characters (default 10240)."),
+        SettingKey("guardrails.quotas.managedPoliciesPerRole", .integer, "Managed policies per role (default 10)."),
+        SettingKey("guardrails.quotas.tagsPerRole", .integer, "Tags per role, ownership tags included (default 50)."),
+    ]
+
+    /// Looks a setting up by its dotted key.
+    public static func named(_ key: String) -> SettingKey? {
+        all.first { $0.key == key }
+    }
+}
+
+/// A setting's raw value before typing: flags and files may give lists, the environment gives
+/// text (a list there is comma-separated).
+public enum RawSetting: Sendable, Hashable {
+    case scalar(String)
+    case list([String])
+}

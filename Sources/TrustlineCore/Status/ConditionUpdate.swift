@@ -1,0 +1,76 @@
+import Foundation
+import KubeModels
+
+/// Computes the new condition list from the old one and a reconcile outcome (DESIGN section 5).
+/// `lastTransitionTime` changes only when a condition's status flips; the clock is injected, so
+/// an unchanged outcome yields an equal list and the operator skips the status write.
+public enum ConditionUpdate {
+    /// The conditions after `outcome`: Ready first, then RoleReady, PoliciesReady,
+    /// ServiceAccountReady, then any other types found in `old` (e.g. a later `Verified`), unchanged.
+    public static func conditions(old: [Condition], outcome: ReconcileOutcome, generation: Int64?, now: Date) -> [Condition] {
+        let timestamp = KubernetesTime.format(now)
+        var targets: [(ConditionType, Condition.Status, String, String)] = []
+        switch outcome {
+        case .converged(let message):
+            targets.append((.ready, .true, ConditionReason.converged.rawValue, message))
+            for stage in ReconcileStage.allCases {
+                if let type = stage.conditionType {
+                    targets.append((type, .true, ConditionReason.converged.rawValue, convergedMessage(type)))
+                }
+            }
+        case .blocked(let blockedStage, let reason, let message):
+            targets.append((.ready, .false, reason.rawValue, message))
+            for stage in ReconcileStage.allCases {
+                guard let type = stage.conditionType else { continue }
+                if stage < blockedStage {
+                    targets.append((type, .true, ConditionReason.converged.rawValue, convergedMessage(type)))
+                } else if stage == blockedStage {
+                    targets.append((type, .false, reason.rawValue, message))
+                } else {
+                    targets.append((type, .unknown, reason.rawValue, "not evaluated: \(message)"))
+                }
+            }
+        case .deleting(let message):
+            targets.append((.ready, .false, ConditionReason.deleting.rawValue, message))
+        case .deletionBlocked(let message):
+            targets.append((.ready, .false, ConditionReason.deletionBlocked.rawValue, message))
+        }
+
+        var result: [Condition] = []
+        for (type, status, reason, message) in targets {
+            let previous = old.first { $0.type == type.rawValue }
+            let transition = (previous?.status == status) ? (previous?.lastTransitionTime ?? timestamp) : timestamp
+            result.append(
+                Condition(type: type.rawValue, status: status, observedGeneration: generation, lastTransitionTime: transition, reason: reason, message: message))
+        }
+        let written = Set(result.map(\.type))
+        for type in ConditionType.allCases where !written.contains(type.rawValue) {
+            if let kept = old.first(where: { $0.type == type.rawValue }) { result.append(kept) }
+        }
+        let known = Set(ConditionType.allCases.map(\.rawValue))
+        result += old.filter { !known.contains($0.type) }
+        return result
+    }
+
+    /// The status after `outcome`, keeping the other fields as given.
+    public static func status(old: WorkloadAwsAccessStatus?, updating fields: WorkloadAwsAccessStatus, outcome: ReconcileOutcome, generation: Int64?, now: Date) -> WorkloadAwsAccessStatus {
+        var status = fields
+        status.observedGeneration = generation
+        status.conditions = conditions(old: old?.conditions ?? [], outcome: outcome, generation: generation, now: now)
+        return status
+    }
+
+    /// Whether the status must be written: only when it changed.
+    public static func needsWrite(old: WorkloadAwsAccessStatus?, new: WorkloadAwsAccessStatus) -> Bool {
+        old != new
+    }
+
+    private static func convergedMessage(_ type: ConditionType) -> String {
+        switch type {
+        case .ready: return "all resources converged"
+        case .roleReady: return "the IAM role exists with the rendered trust policy"
+        case .policiesReady: return "inline and managed policies match the spec"
+        case .serviceAccountReady: return "the ServiceAccount carries the role annotations"
+        }
+    }
+}

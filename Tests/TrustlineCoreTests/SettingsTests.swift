@@ -1,0 +1,128 @@
+import Foundation
+import KubeModels
+import Testing
+@testable import TrustlineCore
+
+@Suite struct SettingsTests {
+    struct DurationCase: Sendable {
+        var text: String
+        var milliseconds: Int64
+        var formatted: String
+    }
+
+    static let durations: [DurationCase] = [
+        DurationCase(text: "500ms", milliseconds: 500, formatted: "500ms"),
+        DurationCase(text: "20s", milliseconds: 20_000, formatted: "20s"),
+        DurationCase(text: "10m", milliseconds: 600_000, formatted: "10m"),
+        DurationCase(text: "1h", milliseconds: 3_600_000, formatted: "1h"),
+        DurationCase(text: "1h30m", milliseconds: 5_400_000, formatted: "1h30m"),
+        DurationCase(text: "1.5h", milliseconds: 5_400_000, formatted: "1h30m"),
+        DurationCase(text: "2m3s500ms", milliseconds: 123_500, formatted: "2m3s500ms"),
+        DurationCase(text: "0", milliseconds: 0, formatted: "0s"),
+        DurationCase(text: "90s", milliseconds: 90_000, formatted: "1m30s"),
+    ]
+
+    @Test(arguments: durations)
+    func parseAndFormatDurations(_ testCase: DurationCase) throws {
+        let duration = try DurationText.parse(testCase.text, setting: "resyncPeriod")
+        #expect(duration == .milliseconds(testCase.milliseconds))
+        #expect(DurationText.format(duration) == testCase.formatted)
+        #expect(try DurationText.parse(DurationText.format(duration), setting: "x") == duration)
+    }
+
+    @Test(arguments: ["", "10", "10 minutes", "m", "1x", "-5m", "1h-5m", "1..5s"])
+    func badDurationsNameTheSetting(_ text: String) {
+        #expect {
+            try DurationText.parse(text, setting: "resyncPeriod")
+        } throws: { error in
+            (error as? SettingsError)?.setting == "resyncPeriod"
+        }
+    }
+
+    @Test func spellingsAreDerivedFromTheKey() throws {
+        let cluster = try #require(SettingKey.named("clusterName"))
+        #expect(cluster.flag == "--cluster-name")
+        #expect(cluster.environmentVariable == "TRUSTLINE_CLUSTER_NAME")
+        #expect(SettingKey.named("manageOidcProvider")?.flag == "--manage-oidc-provider")
+        #expect(SettingKey.named("resyncPeriod")?.flag == "--resync-period")
+        #expect(SettingKey.named("guardrails.deniedActions")?.environmentVariable == "TRUSTLINE_GUARDRAILS_DENIED_ACTIONS")
+        #expect(SettingKey.named("guardrails.quotas.tagsPerRole")?.flag == "--guardrails-quotas-tags-per-role")
+    }
+
+    @Test func defaults() throws {
+        let settings = try SettingsLoader.load(flags: ["clusterName": .scalar("prod")])
+        #expect(settings == OperatorSettings(clusterName: "prod"))
+        #expect(settings.rolePath == "/trustline/")
+        #expect(settings.resyncPeriod == .seconds(600))
+        #expect(settings.adoptionPolicy == .never)
+        #expect(settings.guardrails.deniedActions == ["iam:*", "sts:*", "organizations:*", "account:*"])
+        #expect(settings.guardrails.quotas == QuotaSettings(trustPolicySize: 2048, inlinePolicySize: 10240, managedPoliciesPerRole: 10, tagsPerRole: 50))
+        #expect(settings.guardrails.deniedManagedPolicyArns.count == 3)
+        #expect(settings.manageOidcProvider == false)
+        #expect(settings.watchNamespaces == [])
+    }
+
+    @Test func flagBeatsEnvironmentBeatsFile() throws {
+        let file = try SettingsLoader.fileLayer(
+            try Fixtures.json(#"{"clusterName":"from-file","rolePath":"/file/","resyncPeriod":"5m","concurrency":8,"manageOidcProvider":true,"guardrails":{"deniedActions":["iam:*"],"allowedNamespaces":["team-*"],"quotas":{"managedPoliciesPerRole":20}}}"#))
+        let environment = SettingsLoader.environmentLayer([
+            "TRUSTLINE_CLUSTER_NAME": "from-env", "TRUSTLINE_ROLE_PATH": "/env/", "PATH": "/usr/bin",
+            "TRUSTLINE_WATCH_NAMESPACES": "a, b", "TRUSTLINE_ADOPTION_POLICY": "TaggedOnly",
+        ])
+        let flags: [String: RawSetting] = ["clusterName": .scalar("from-flag"), "guardrails.deniedActions": .list(["iam:*", "sts:*"])]
+        let settings = try SettingsLoader.load(file: file, environment: environment, flags: flags)
+        #expect(settings.clusterName == "from-flag")
+        #expect(settings.rolePath == "/env/")
+        #expect(settings.resyncPeriod == .seconds(300))
+        #expect(settings.concurrency == 8)
+        #expect(settings.manageOidcProvider)
+        #expect(settings.watchNamespaces == ["a", "b"])
+        #expect(settings.adoptionPolicy == .taggedOnly)
+        #expect(settings.guardrails.deniedActions == ["iam:*", "sts:*"])
+        #expect(settings.guardrails.allowedNamespaces == ["team-*"])
+        #expect(settings.guardrails.quotas.managedPoliciesPerRole == 20)
+    }
+
+    struct BadCase: Sendable {
+        var key: String
+        var value: String
+    }
+
+    static let badCases: [BadCase] = [
+        BadCase(key: "clusterName", value: ""),
+        BadCase(key: "clusterName", value: "has space"),
+        BadCase(key: "oidcIssuer", value: "http://plain"),
+        BadCase(key: "awsAccountId", value: "12345"),
+        BadCase(key: "rolePath", value: "trustline"),
+        BadCase(key: "permissionsBoundaryArn", value: "arn:aws:s3:::x"),
+        BadCase(key: "manageOidcProvider", value: "maybe"),
+        BadCase(key: "resyncPeriod", value: "soon"),
+        BadCase(key: "resyncPeriod", value: "0s"),
+        BadCase(key: "concurrency", value: "0"),
+        BadCase(key: "concurrency", value: "many"),
+        BadCase(key: "adoptionPolicy", value: "Always"),
+        BadCase(key: "guardrails.quotas.trustPolicySize", value: "5000"),
+        BadCase(key: "guardrails.quotas.tagsPerRole", value: "51"),
+    ]
+
+    @Test(arguments: badCases)
+    func badValuesNameTheSetting(_ testCase: BadCase) {
+        var flags: [String: RawSetting] = ["clusterName": .scalar("prod")]
+        flags[testCase.key] = .scalar(testCase.value)
+        #expect {
+            try SettingsLoader.load(flags: flags)
+        } throws: { error in
+            guard let error = error as? SettingsError else { return false }
+            return error.setting == testCase.key && !error.message.isEmpty
+        }
+    }
+
+    @Test func unknownFileKeysAreErrors() throws {
+        #expect(throws: SettingsError(setting: "guardrails.deniedAction", message: "unknown setting; known settings are \(SettingKey.all.map(\.key).joined(separator: ", "))")) {
+            try SettingsLoader.fileLayer(try Fixtures.json(#"{"guardrails":{"deniedAction":["x"]}}"#))
+        }
+        #expect(throws: SettingsError.self) {
+            try SettingsLoader.fileLayer(try Fixtures.json(#"{"concurrency":[1,2]}"#))
+        }
+    }
+}
