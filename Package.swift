@@ -112,7 +112,7 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"]),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"], exclude: ["Fixtures"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "HTTPTransport", "AWSSigV4"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeModels", "KubeTestServer", "TrustlineCore"]),
