@@ -119,7 +119,10 @@ let package = Package(
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeModels"]),
         .testTarget(
             name: "TrustlineOperatorTests",
-            dependencies: ["TrustlineOperator", "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels"]
+            dependencies: [
+                "TrustlineOperator", "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",

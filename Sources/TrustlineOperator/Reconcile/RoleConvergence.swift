@@ -1,0 +1,101 @@
+import AWSClients
+import KubeModels
+import Logging
+import TrustlineCore
+
+/// Steps 3 to 5 of DESIGN section 4 for one resource: observe the role, decide ownership, plan
+/// the fewest IAM calls with core's `RolePlanner` and execute them. Concurrent operators are
+/// tolerated: EntityAlreadyExists on create leads to observing again and converging what is
+/// there, when it turns out to be ours.
+struct RoleConvergence: Sendable {
+    /// What converging changed.
+    struct Result: Sendable {
+        /// The role's ARN as IAM reports it (the rendered one when it was just created).
+        var roleArn: String
+        /// The IAM calls made, in order.
+        var actions: [IAMAction]
+        /// What differed before the first plan, as core names it (for `DriftCorrected`).
+        var differences: [String]
+    }
+
+    /// How often a create that raced with another writer is re-observed before giving up for now.
+    static let maximumRaceRounds = 3
+
+    let iam: any IAMAPI
+    let adoptionPolicy: AdoptionPolicy
+
+    func converge(_ rendered: RenderedAccess, logger: Logger) async throws(ReconcileBlock) -> Result {
+        let desired = rendered.role
+        var performed: [IAMAction] = []
+        var differences: [String]?
+        var createdRole = false
+        for _ in 0..<Self.maximumRaceRounds {
+            let observed = try await observe(desired.name)
+            let decision = OwnershipCheck.decide(observed: observed, owner: rendered.owner, adoptionPolicy: adoptionPolicy)
+            if case .foreign(let message) = decision {
+                throw ReconcileBlock(stage: .role, reason: .roleConflict, message: message, retry: .afterInterval)
+            }
+            if case .adoptable(let previousUid) = decision {
+                logger.notice("adopting role tagged for this resource", metadata: [
+                    "role": "\(desired.name)", "previousUid": "\(previousUid ?? "none")",
+                ])
+            }
+            let plan = RolePlanner.plan(desired: desired, observed: observed)
+            if differences == nil {
+                differences = RoleDiff.compute(desired: desired, observed: observed).descriptions
+            }
+            let outcome = try await execute(plan, createdRole: &createdRole, performed: &performed, logger: logger)
+            if outcome == .completed {
+                return Result(roleArn: observed?.arn ?? desired.arn, actions: performed, differences: differences ?? [])
+            }
+        }
+        throw ReconcileBlock(
+            stage: .role, reason: .awsError,
+            message: "role \(desired.name) kept changing while it was being created (EntityAlreadyExists \(Self.maximumRaceRounds) times); the operator retries with backoff",
+            retry: .withBackoff)
+    }
+
+    private enum ExecutionOutcome { case completed, raced }
+
+    private func execute(
+        _ plan: [IAMAction], createdRole: inout Bool, performed: inout [IAMAction], logger: Logger
+    ) async throws(ReconcileBlock) -> ExecutionOutcome {
+        let executor = IAMActionExecutor(iam: iam)
+        for action in plan {
+            do {
+                try await executor.perform(action)
+                performed.append(action)
+                if case .createRole = action { createdRole = true }
+                logger.info("IAM \(action.apiName)", metadata: ["change": "\(action.summary)"])
+            } catch {
+                if case .createRole = action, error.isEntityAlreadyExists {
+                    logger.info("role appeared while creating it; observing it again", metadata: ["role": "\(action.roleName)"])
+                    return .raced
+                }
+                if error.isNoSuchEntity, IAMActionExecutor.isRemoval(action) {
+                    performed.append(action)
+                    continue
+                }
+                if error.isNoSuchEntity, createdRole {
+                    // IAM is eventually consistent: the role we just created may not be visible yet.
+                    throw ReconcileBlock(
+                        stage: IAMActionExecutor.stage(of: action), reason: .awsError,
+                        message: "IAM \(action.apiName) answered NoSuchEntity right after the role was created; retrying",
+                        retry: .withBackoff, reportsStatus: false)
+                }
+                throw AWSFailureReport.block(
+                    error, action: action.apiName, target: IAMActionExecutor.target(of: action),
+                    stage: IAMActionExecutor.stage(of: action))
+            }
+        }
+        return .completed
+    }
+
+    private func observe(_ roleName: String) async throws(ReconcileBlock) -> ObservedRole? {
+        do {
+            return try await IAMRoleObserver(iam: iam).observe(roleName: roleName)
+        } catch {
+            throw AWSFailureReport.block(error.error, action: error.action, target: "role \(roleName)", stage: .role)
+        }
+    }
+}

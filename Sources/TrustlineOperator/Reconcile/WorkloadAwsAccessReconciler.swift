@@ -1,0 +1,188 @@
+import AWSClients
+import ControllerRuntime
+import KubeClient
+import KubeModels
+import Logging
+import TrustlineCore
+
+/// The operator's reconciler: converges one `WorkloadAwsAccess` into an IAM role, its policies
+/// and tags and an annotated ServiceAccount, following DESIGN section 4 step by step and stopping
+/// at the first blocker, which it reports in status and as a Warning event.
+public struct WorkloadAwsAccessReconciler: Reconciler {
+    /// The finalizer that holds a resource until cleanup is done.
+    public static let finalizer = CleanupFinalizer.name
+
+    let settings: OperatorSettings
+    let environment: OperatorEnvironment
+    let iam: any IAMAPI
+    let kubernetes: any KubernetesAPI
+    let clock: any WallClock
+    let events: any EventRecorder
+    let logger: Logger
+    /// How long to wait before looking again at a blocker only the outside world can lift (a
+    /// foreign role, a missing OIDC provider or ServiceAccount).
+    let blockedRetryInterval: Duration
+    let oidcProviders: OIDCProviderCheck
+
+    /// - Parameters:
+    ///   - settings: the operator's settings (cluster name, role path, boundary, guardrails, adoption).
+    ///   - environment: account id, partition and OIDC issuer resolved at start.
+    ///   - clock: calendar time for conditions and the OIDC provider check's refresh.
+    ///   - events: where events go, usually a `KubernetesEventRecorder`.
+    ///   - blockedRetryInterval: delay before retrying a block only an outside change can lift.
+    public init(
+        settings: OperatorSettings, environment: OperatorEnvironment, iam: any IAMAPI, kubernetes: any KubernetesAPI,
+        clock: any WallClock = SystemWallClock(), events: any EventRecorder, logger: Logger,
+        blockedRetryInterval: Duration = .seconds(60)
+    ) {
+        self.settings = settings
+        self.environment = environment
+        self.iam = iam
+        self.kubernetes = kubernetes
+        self.clock = clock
+        self.events = events
+        self.logger = logger
+        self.blockedRetryInterval = blockedRetryInterval
+        self.oidcProviders = OIDCProviderCheck(iam: iam, clock: clock, refreshInterval: settings.resyncPeriod)
+    }
+
+    var context: RenderingContext { environment.renderingContext(settings: settings) }
+    var publisher: StatusPublisher { StatusPublisher(kubernetes: kubernetes, events: events, clock: clock) }
+
+    public func reconcile(_ key: ObjectKey) async -> ReconcileResult {
+        var logger = logger
+        logger[metadataKey: "resource"] = "\(key)"
+        let fetched: WorkloadAwsAccess?
+        do {
+            fetched = try await kubernetes.getIfPresent(WorkloadAwsAccess.self, namespace: key.namespace, name: key.name)
+        } catch {
+            logger.warning("could not read the resource: \(error)")
+            return .transientError("could not read \(key): \(error)")
+        }
+        guard let resource = fetched else {
+            logger.debug("resource is gone")
+            return .done
+        }
+        if resource.metadata.deletionTimestamp != nil {
+            let cleanup = ResourceCleanup(iam: iam, kubernetes: kubernetes, settings: settings, context: context, publisher: publisher)
+            return await cleanup.clean(resource, logger: logger)
+        }
+        let withFinalizer: WorkloadAwsAccess
+        do {
+            withFinalizer = try await CleanupFinalizer.add(to: resource, using: kubernetes)
+        } catch let error as KubeAPIError where error.isNotFound {
+            return .done
+        } catch {
+            logger.warning("could not add finalizer: \(error)")
+            return .transientError("could not add finalizer \(CleanupFinalizer.name): \(error)")
+        }
+        return await converge(withFinalizer, logger: logger)
+    }
+
+    /// Steps 1 to 7 for a resource that is not being deleted.
+    private func converge(_ resource: WorkloadAwsAccess, logger: Logger) async -> ReconcileResult {
+        var fields = resource.status ?? WorkloadAwsAccessStatus()
+        fields.conditions = []
+        do {
+            let rendered = try validate(resource)
+            fields.roleName = rendered.role.name
+            fields.serviceAccountName = rendered.serviceAccountName
+            fields.oidcProviderArn = rendered.oidcProviderArn
+            try await ensureOIDCProvider(rendered, logger: logger)
+            let role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy).converge(rendered, logger: logger)
+            fields.roleArn = role.roleArn
+            try await retirePreviousRole(of: resource, replacedBy: rendered, logger: logger)
+            await reportDrift(role, of: resource)
+            _ = try await ServiceAccountConvergence(kubernetes: kubernetes).converge(rendered, for: resource, logger: logger)
+            let message = "role \(role.roleArn) is in place for ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName)"
+            return await finish(.converged(message: message), fields: fields, resource: resource, result: .done, logger: logger)
+        } catch {
+            if error.reason == .roleConflict { fields.roleArn = nil }
+            return await report(error, fields: fields, resource: resource, logger: logger)
+        }
+    }
+
+    /// Step 1 and 2: validation and guardrails, then rendering. No AWS call happens before this passes.
+    private func validate(_ resource: WorkloadAwsAccess) throws(ReconcileBlock) -> RenderedAccess {
+        switch AccessEvaluation.evaluate(resource, settings: settings, context: context) {
+        case .success(let rendered):
+            return rendered
+        case .failure(let rejection):
+            throw ReconcileBlock(stage: .spec, reason: rejection.reason.conditionReason, message: rejection.message, retry: .afterObjectChanges)
+        }
+    }
+
+    private func ensureOIDCProvider(_ rendered: RenderedAccess, logger: Logger) async throws(ReconcileBlock) {
+        do {
+            try await oidcProviders.ensureExists(
+                arn: rendered.oidcProviderArn, issuerURL: environment.oidcIssuer, manage: settings.manageOidcProvider,
+                audiences: [rendered.audience], thumbprints: environment.oidcThumbprints, logger: logger)
+        } catch {
+            switch error {
+            case .missing(let arn):
+                throw ReconcileBlock(
+                    stage: .role, reason: .oidcProviderMissing,
+                    message: "the IAM OIDC provider \(arn) does not exist; create it for the cluster's issuer \(environment.oidcIssuer), or run the operator with manageOidcProvider",
+                    retry: .afterInterval)
+            case .iam(let action, let failure):
+                throw AWSFailureReport.block(failure, action: action, target: "OIDC provider \(rendered.oidcProviderArn)", stage: .role)
+            }
+        }
+    }
+
+    /// When a spec change gave the resource another role name, the role it used before (named in
+    /// status) is deleted if it is still this resource's, so renames leave no orphan behind.
+    private func retirePreviousRole(of resource: WorkloadAwsAccess, replacedBy rendered: RenderedAccess, logger: Logger) async throws(ReconcileBlock) {
+        guard let previous = resource.status?.roleName, !previous.isEmpty,
+            previous.lowercased() != rendered.role.name.lowercased()
+        else { return }
+        do {
+            let outcome = try await OwnedRoleRemoval(iam: iam).remove(roleName: previous, owner: rendered.owner, logger: logger)
+            if outcome == .deleted {
+                await events.record(
+                    .normal("RoleReplaced", "deleted role \(previous), replaced by \(rendered.role.name)"),
+                    regarding: ObjectReference(to: resource))
+            }
+        } catch {
+            throw AWSFailureReport.block(error.error, action: error.action, target: "previous role \(previous)", stage: .role)
+        }
+    }
+
+    /// A non-empty plan for a resource that was converged at this generation is drift made behind
+    /// the operator's back: say what was put back.
+    private func reportDrift(_ role: RoleConvergence.Result, of resource: WorkloadAwsAccess) async {
+        guard !role.actions.isEmpty else { return }
+        let ready = resource.status?.condition(.ready)
+        let wasConverged = resource.status?.observedGeneration == resource.metadata.generation && ready?.status == .true
+        guard wasConverged else { return }
+        let what = role.differences.isEmpty ? role.actions.map(\.summary) : role.differences
+        await events.record(
+            .normal("DriftCorrected", "put back what changed in IAM behind the operator's back: " + what.joined(separator: "; ")),
+            regarding: ObjectReference(to: resource))
+    }
+
+    private func report(_ block: ReconcileBlock, fields: WorkloadAwsAccessStatus, resource: WorkloadAwsAccess, logger: Logger) async -> ReconcileResult {
+        let result: ReconcileResult
+        switch block.retry {
+        case .afterObjectChanges: result = .terminalError(block.message)
+        case .afterInterval: result = .requeue(after: blockedRetryInterval)
+        case .withBackoff: result = .transientError(block.message)
+        }
+        logger.warning("blocked: \(block.message)", metadata: ["reason": "\(block.reason.rawValue)"])
+        guard block.reportsStatus else { return result }
+        return await finish(block.outcome, fields: fields, resource: resource, result: result, logger: logger)
+    }
+
+    private func finish(
+        _ outcome: ReconcileOutcome, fields: WorkloadAwsAccessStatus, resource: WorkloadAwsAccess, result: ReconcileResult, logger: Logger
+    ) async -> ReconcileResult {
+        do {
+            _ = try await publisher.publish(outcome, fields: fields, on: resource, logger: logger)
+            if case .converged = outcome { logger.debug("converged") }
+            return result
+        } catch {
+            logger.warning("could not write status: \(error)")
+            return .transientError("could not write status: \(error)")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import KubeClient
+import KubeModels
+import Logging
+import TrustlineCore
+
+/// Step 6 of DESIGN section 4: the ServiceAccount carries the role annotations. A missing one is
+/// created with an ownerReference to the resource when `spec.serviceAccount.create` is true; an
+/// existing one only gets our annotations merge-patched on and is never taken over.
+struct ServiceAccountConvergence: Sendable {
+    let kubernetes: any KubernetesAPI
+
+    /// Whether the ServiceAccount was created, patched or already right.
+    enum Change: Sendable, Equatable {
+        case created
+        case annotated
+        case unchanged
+    }
+
+    func converge(_ rendered: RenderedAccess, for resource: WorkloadAwsAccess, logger: Logger) async throws(ReconcileBlock) -> Change {
+        let namespace = resource.namespace
+        let name = rendered.serviceAccountName
+        let existing: ServiceAccount?
+        do {
+            existing = try await kubernetes.getIfPresent(ServiceAccount.self, namespace: namespace, name: name)
+        } catch {
+            throw Self.kubernetesBlock(error, doing: "read ServiceAccount \(namespace)/\(name)")
+        }
+        guard let existing else {
+            guard rendered.createServiceAccount else {
+                throw ReconcileBlock(
+                    stage: .serviceAccount, reason: .waitingForServiceAccount,
+                    message: "ServiceAccount \(namespace)/\(name) does not exist and spec.serviceAccount.create is false; create it, or set spec.serviceAccount.create to true",
+                    retry: .afterInterval)
+            }
+            return try await create(rendered, for: resource, logger: logger)
+        }
+        if let holder = Self.otherOwner(of: existing, than: resource) {
+            throw ReconcileBlock(
+                stage: .serviceAccount, reason: .waitingForServiceAccount,
+                message: "ServiceAccount \(namespace)/\(name) was created for WorkloadAwsAccess \(holder) and carries its role; point spec.serviceAccount.name at another ServiceAccount, or delete \(holder)",
+                retry: .afterInterval)
+        }
+        return try await annotate(existing, rendered, for: resource, logger: logger)
+    }
+
+    /// The name of another WorkloadAwsAccess that created this ServiceAccount, if any: two
+    /// resources annotating one ServiceAccount would overwrite each other's role forever.
+    static func otherOwner(of serviceAccount: ServiceAccount, than resource: WorkloadAwsAccess) -> String? {
+        let kind = WorkloadAwsAccess.descriptor.kind
+        let other = (serviceAccount.metadata.ownerReferences ?? []).first { $0.kind == kind && $0.uid != resource.metadata.uid }
+        return other?.name
+    }
+
+    private func create(_ rendered: RenderedAccess, for resource: WorkloadAwsAccess, logger: Logger) async throws(ReconcileBlock) -> Change {
+        let serviceAccount = ServiceAccountRendering.created(
+            for: resource, name: rendered.serviceAccountName, annotations: rendered.serviceAccountAnnotations)
+        do {
+            _ = try await kubernetes.create(serviceAccount)
+            logger.info("created ServiceAccount", metadata: ["serviceAccount": "\(rendered.serviceAccountName)"])
+            return .created
+        } catch let error as KubeAPIError where error.isAlreadyExists {
+            // Created by someone else since we looked: annotate it on the next attempt.
+            throw ReconcileBlock(
+                stage: .serviceAccount, reason: .waitingForServiceAccount,
+                message: "ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName) appeared while being created; retrying",
+                retry: .withBackoff, reportsStatus: false)
+        } catch {
+            throw Self.kubernetesBlock(error, doing: "create ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName)")
+        }
+    }
+
+    private func annotate(
+        _ existing: ServiceAccount, _ rendered: RenderedAccess, for resource: WorkloadAwsAccess, logger: Logger
+    ) async throws(ReconcileBlock) -> Change {
+        let current = existing.metadata.annotations ?? [:]
+        var patch: [String: JSONValue] = [:]
+        for (key, value) in rendered.serviceAccountAnnotations where current[key] != value {
+            patch[key] = .string(value)
+        }
+        // Only on a ServiceAccount we created are the other eks.amazonaws.com keys surely ours
+        // (left over from an earlier spec); on someone else's they may be the owner's own.
+        if ServiceAccountRendering.isOwned(existing, by: resource) {
+            for key in ServiceAccountAnnotations.managedKeys where rendered.serviceAccountAnnotations[key] == nil && current[key] != nil {
+                patch[key] = .null
+            }
+        }
+        if patch.isEmpty { return .unchanged }
+        let body: JSONValue = ["metadata": ["annotations": .object(patch)]]
+        do {
+            _ = try await kubernetes.mergePatch(ServiceAccount.self, namespace: resource.namespace, name: rendered.serviceAccountName, patch: body)
+            logger.info("annotated ServiceAccount", metadata: [
+                "serviceAccount": "\(rendered.serviceAccountName)", "annotations": "\(patch.keys.sorted().joined(separator: ","))",
+            ])
+            return .annotated
+        } catch {
+            throw Self.kubernetesBlock(error, doing: "annotate ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName)")
+        }
+    }
+
+    /// A Kubernetes failure while converging the ServiceAccount: not one of the vocabulary's
+    /// blockers, so it is retried with backoff and only logged.
+    static func kubernetesBlock(_ error: any Error, doing what: String) -> ReconcileBlock {
+        ReconcileBlock(
+            stage: .serviceAccount, reason: .waitingForServiceAccount,
+            message: "could not \(what): \(error)", retry: .withBackoff, reportsStatus: false)
+    }
+}
