@@ -44,6 +44,13 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "aws-bench",
+            dependencies: ["AWSClients", "AWSSigV4", "HTTPTransport"],
+            path: "Benchmarks/aws-bench",
+            exclude: ["boto3_bench.py"]
+        ),
+
         // MARK: Kubernetes
         .target(name: "KubeModels"),
         .target(
@@ -114,7 +121,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"], exclude: ["Fixtures"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
-        .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "HTTPTransport", "AWSSigV4"]),
+        .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "HTTPTransport", "AWSSigV4"], exclude: ["Fixtures"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeModels", "KubeTestServer", "TrustlineCore"]),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeModels"]),
         .testTarget(

@@ -1,0 +1,37 @@
+/// The IAM calls Trustline makes, as a protocol so the operator's tests can run against an
+/// in-memory fake while `IAMClient` talks to IAM (or moto). List calls return every item,
+/// following pagination; policy documents are returned URL-decoded.
+public protocol IAMAPI: Sendable {
+    // Roles
+    func createRole(_ request: CreateRoleRequest) async throws(AWSClientError) -> IAMRole
+    func getRole(roleName: String) async throws(AWSClientError) -> IAMRole
+    /// Sets description and maximum session duration. IAM (and moto) reset an omitted field, so pass both.
+    func updateRole(roleName: String, description: String?, maxSessionDuration: Int?) async throws(AWSClientError)
+    func updateAssumeRolePolicy(roleName: String, policyDocument: String) async throws(AWSClientError)
+    func deleteRole(roleName: String) async throws(AWSClientError)
+    func putRolePermissionsBoundary(roleName: String, permissionsBoundaryArn: String) async throws(AWSClientError)
+    func deleteRolePermissionsBoundary(roleName: String) async throws(AWSClientError)
+
+    // Inline and managed policies
+    func putRolePolicy(roleName: String, policyName: String, policyDocument: String) async throws(AWSClientError)
+    func getRolePolicy(roleName: String, policyName: String) async throws(AWSClientError) -> RolePolicy
+    func listRolePolicies(roleName: String) async throws(AWSClientError) -> [String]
+    func deleteRolePolicy(roleName: String, policyName: String) async throws(AWSClientError)
+    func attachRolePolicy(roleName: String, policyArn: String) async throws(AWSClientError)
+    func detachRolePolicy(roleName: String, policyArn: String) async throws(AWSClientError)
+    func listAttachedRolePolicies(roleName: String) async throws(AWSClientError) -> [AttachedPolicy]
+
+    // Tags
+    func tagRole(roleName: String, tags: [IAMTag]) async throws(AWSClientError)
+    func untagRole(roleName: String, tagKeys: [String]) async throws(AWSClientError)
+    func listRoleTags(roleName: String) async throws(AWSClientError) -> [IAMTag]
+
+    // OIDC providers and account
+    /// Returns the new provider's ARN.
+    func createOpenIDConnectProvider(_ request: CreateOpenIDConnectProviderRequest) async throws(AWSClientError) -> String
+    func getOpenIDConnectProvider(arn: String) async throws(AWSClientError) -> OpenIDConnectProvider
+    /// ARNs of every OIDC provider in the account.
+    func listOpenIDConnectProviders() async throws(AWSClientError) -> [String]
+    /// IAM's usage and quota counters (`Roles`, `RolesQuota`, ...).
+    func getAccountSummary() async throws(AWSClientError) -> [String: Int]
+}
