@@ -122,7 +122,14 @@ let package = Package(
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"], exclude: ["Fixtures"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "HTTPTransport", "AWSSigV4"], exclude: ["Fixtures"]),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeModels", "KubeTestServer", "TrustlineCore"]),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: [
+                "KubeClient", "KubeModels", "KubeTestServer", "TrustlineCore", "HTTPTransport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeModels"]),
         .testTarget(
             name: "TrustlineOperatorTests",

@@ -1,0 +1,116 @@
+import KubeModels
+
+/// What the reflector reports: the full state after each (re)list, then single changes.
+public enum ReflectorEvent<Object: KubernetesResource>: Sendable {
+    /// A consistent snapshot from a (re)list: replace what you knew with these objects.
+    case restarted([Object])
+    /// Created or changed.
+    case applied(Object)
+    /// Deleted, seen by the watch or found missing on a relist (deleted while away).
+    case deleted(Object)
+}
+
+/// List-then-watch of one kind, kept in an `ObjectStore`. Yields `.restarted(all)` after each
+/// list, then `.applied`/`.deleted` per change. When the watch expires (410) it lists again and,
+/// after the new `.restarted`, yields `.deleted` for every object that vanished meanwhile.
+/// List failures that retrying can fix (429, 5xx, transport) back off like the watch does.
+public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
+    public typealias Element = ReflectorEvent<Object>
+
+    public let api: any KubernetesAPI
+    public let namespace: String?
+    public let labelSelector: String?
+    public let fieldSelector: String?
+    public let pageSize: Int
+    public let store: ObjectStore<Object>
+    public let backoff: Backoff
+    public let environment: RetryEnvironment
+
+    public init(
+        api: any KubernetesAPI,
+        namespace: String? = nil,
+        labelSelector: String? = nil,
+        fieldSelector: String? = nil,
+        pageSize: Int = 500,
+        store: ObjectStore<Object> = ObjectStore(),
+        backoff: Backoff = Backoff(),
+        environment: RetryEnvironment = .live
+    ) {
+        self.api = api
+        self.namespace = namespace
+        self.labelSelector = labelSelector
+        self.fieldSelector = fieldSelector
+        self.pageSize = pageSize
+        self.store = store
+        self.backoff = backoff
+        self.environment = environment
+    }
+
+    public func makeAsyncIterator() -> Iterator { Iterator(reflector: self) }
+
+    /// Lists, then drives a `Watcher` until it expires, then lists again.
+    public struct Iterator: AsyncIteratorProtocol {
+        let reflector: Reflector
+        var watch: Watcher<Object>.Iterator?
+        var pending: [ReflectorEvent<Object>] = []
+        var listFailures = 0
+        /// How many lists have completed (1 after the initial one).
+        public private(set) var listCount = 0
+
+        init(reflector: Reflector) { self.reflector = reflector }
+
+        public mutating func next() async throws -> ReflectorEvent<Object>? {
+            while true {
+                try Task.checkCancellation()
+                if !pending.isEmpty { return pending.removeFirst() }
+                guard var current = watch else {
+                    try await relist()
+                    continue
+                }
+                do {
+                    guard let event = try await current.next() else { return nil }
+                    watch = current
+                    switch event {
+                    case .added(let object), .modified(let object):
+                        reflector.store.apply(object)
+                        return .applied(object)
+                    case .deleted(let object):
+                        reflector.store.remove(object)
+                        return .deleted(object)
+                    case .bookmark, .error:
+                        continue
+                    }
+                } catch let error as KubeAPIError where error.isGone {
+                    watch = nil
+                }
+            }
+        }
+
+        private mutating func relist() async throws {
+            let list: ObjectList<Object>
+            do {
+                list = try await reflector.api.listAll(
+                    Object.self, namespace: reflector.namespace,
+                    options: ListOptions(labelSelector: reflector.labelSelector, fieldSelector: reflector.fieldSelector),
+                    pageSize: reflector.pageSize)
+            } catch {
+                guard case .retryable(let retryAfter) = Watcher<Object>.Iterator.classify(error) else { throw error }
+                var delay = reflector.backoff.delay(attempt: listFailures, unitRandom: reflector.environment.random())
+                if let retryAfter, retryAfter > delay { delay = Swift.min(retryAfter, reflector.backoff.maximum) }
+                listFailures += 1
+                try await reflector.environment.sleep(delay)
+                return
+            }
+            listFailures = 0
+            listCount += 1
+            let removed = reflector.store.replace(with: list.items)
+            pending.append(.restarted(list.items))
+            pending.append(contentsOf: removed.map { .deleted($0) })
+            let watcher = Watcher<Object>(
+                api: reflector.api, namespace: reflector.namespace, resourceVersion: list.metadata.resourceVersion,
+                labelSelector: reflector.labelSelector, fieldSelector: reflector.fieldSelector,
+                backoff: reflector.backoff, environment: reflector.environment)
+            watch = watcher.makeAsyncIterator()
+        }
+    }
+}
