@@ -75,7 +75,7 @@ final class ReconcileRecorder: Sendable {
 }
 
 /// Waits (in real time, polling every millisecond, at most `seconds`) until `condition` holds.
-func eventually(seconds: Double = 5, _ condition: @Sendable () -> Bool) async throws -> Bool {
+func eventually(seconds: Double = 60, _ condition: @Sendable () -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
         if condition() { return true }

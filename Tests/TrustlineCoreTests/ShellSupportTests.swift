@@ -20,7 +20,7 @@ import Testing
         #expect(parameters["MaxSessionDuration"] == "3600")
         #expect(parameters["Description"] == nil)
         #expect(parameters["PermissionsBoundary"] == nil)
-        #expect(parameters["AssumeRolePolicyDocument"] == PolicyCanonicalizer.compactText(desired.trustPolicy))
+        #expect(parameters["AssumeRolePolicyDocument"] == PolicyCanonicalizer.wireText(desired.trustPolicy))
         #expect(parameters["Tags.member.1.Key"] == "team")
         #expect(parameters["Tags.member.1.Value"] == "payments")
         #expect(parameters["Tags.member.5.Key"] == "trustline.dev/uid")
@@ -41,7 +41,7 @@ import Testing
     @Test func observationFromRawIAMAnswers() throws {
         let desired = DesiredRoleRenderer.render(Fixtures.myApp(), context: Fixtures.context)
         let encode = { (document: JSONValue) in
-            PolicyCanonicalizer.compactText(document).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            PolicyCanonicalizer.wireText(document).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         }
         let observed = try ObservedRole.fromIAM(
             name: desired.name, path: desired.path, arn: desired.arn, description: nil, maxSessionDuration: 3600,

@@ -171,7 +171,7 @@ import TrustlineCore
         harness.iam.beforeNext("CreateRole") { iam in
             iam.seedRole(
                 name: Samples.roleName, path: "/trustline/",
-                trustPolicy: PolicyCanonicalizer.compactText(TrustPolicy.document(
+                trustPolicy: PolicyCanonicalizer.wireText(TrustPolicy.document(
                     context: RenderingContext(clusterName: "prod", accountId: "123456789012", oidcIssuer: ReconcilerHarness.issuer),
                     namespace: "production", serviceAccount: "my-app", audience: "sts.amazonaws.com")),
                 tags: OwnershipTags.tags(clusterName: "prod", namespace: "production", name: "my-app", uid: uid)

@@ -12,13 +12,13 @@ extension IAMAction {
         switch self {
         case .createRole(let request):
             parameters["Path"] = request.path
-            parameters["AssumeRolePolicyDocument"] = PolicyCanonicalizer.compactText(request.trustPolicy)
+            parameters["AssumeRolePolicyDocument"] = PolicyCanonicalizer.wireText(request.trustPolicy)
             if !request.description.isEmpty { parameters["Description"] = request.description }
             parameters["MaxSessionDuration"] = String(request.maxSessionDuration)
             if let boundary = request.permissionsBoundaryArn { parameters["PermissionsBoundary"] = boundary }
             Self.addTags(request.tags, to: &parameters)
         case .updateAssumeRolePolicy(_, let document):
-            parameters["PolicyDocument"] = PolicyCanonicalizer.compactText(document)
+            parameters["PolicyDocument"] = PolicyCanonicalizer.wireText(document)
         case .updateRole(_, let description, let duration):
             parameters["Description"] = description
             parameters["MaxSessionDuration"] = String(duration)
@@ -28,7 +28,7 @@ extension IAMAction {
             break
         case .putRolePolicy(_, let name, let document):
             parameters["PolicyName"] = name
-            parameters["PolicyDocument"] = PolicyCanonicalizer.compactText(document)
+            parameters["PolicyDocument"] = PolicyCanonicalizer.wireText(document)
         case .deleteRolePolicy(_, let name):
             parameters["PolicyName"] = name
         case .attachRolePolicy(_, let arn), .detachRolePolicy(_, let arn):

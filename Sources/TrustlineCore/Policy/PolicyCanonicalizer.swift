@@ -43,14 +43,21 @@ public enum PolicyCanonicalizer {
         canonical(lhs) == canonical(rhs)
     }
 
-    /// The compact, deterministic text of the canonical form: what is sent to IAM.
+    /// The compact, deterministic text of the canonical form, for comparing and hashing.
     public static func compactText(_ document: JSONValue) -> String {
         CompactJSON.serialize(canonical(document))
     }
 
-    /// Characters IAM counts against its size quotas: the compact text without whitespace.
+    /// What is sent to IAM: the document as rendered or written by the user (keys sorted, no
+    /// whitespace), not its canonical form, so a trust policy keeps DESIGN section 2's shape
+    /// (`"Statement":[...]`) and `aws iam get-role` shows what the user wrote.
+    public static func wireText(_ document: JSONValue) -> String {
+        CompactJSON.serialize(document)
+    }
+
+    /// Characters IAM counts against its size quotas: the text sent, without whitespace.
     public static func quotaSize(_ document: JSONValue) -> Int {
-        compactText(document).unicodeScalars.reduce(0) { count, scalar in
+        wireText(document).unicodeScalars.reduce(0) { count, scalar in
             count + (scalar.properties.isWhitespace ? 0 : 1)
         }
     }

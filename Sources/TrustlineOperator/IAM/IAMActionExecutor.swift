@@ -14,14 +14,14 @@ struct IAMActionExecutor: Sendable {
             _ = try await iam.createRole(
                 AWSClients.CreateRoleRequest(
                     roleName: request.roleName,
-                    assumeRolePolicyDocument: PolicyCanonicalizer.compactText(request.trustPolicy),
+                    assumeRolePolicyDocument: PolicyCanonicalizer.wireText(request.trustPolicy),
                     path: request.path,
                     description: request.description.isEmpty ? nil : request.description,
                     maxSessionDuration: request.maxSessionDuration,
                     permissionsBoundaryArn: request.permissionsBoundaryArn,
                     tags: Self.iamTags(request.tags)))
         case .updateAssumeRolePolicy(let roleName, let document):
-            try await iam.updateAssumeRolePolicy(roleName: roleName, policyDocument: PolicyCanonicalizer.compactText(document))
+            try await iam.updateAssumeRolePolicy(roleName: roleName, policyDocument: PolicyCanonicalizer.wireText(document))
         case .updateRole(let roleName, let description, let maxSessionDuration):
             try await iam.updateRole(roleName: roleName, description: description, maxSessionDuration: maxSessionDuration)
         case .putRolePermissionsBoundary(let roleName, let boundaryArn):
@@ -29,7 +29,7 @@ struct IAMActionExecutor: Sendable {
         case .deleteRolePermissionsBoundary(let roleName):
             try await iam.deleteRolePermissionsBoundary(roleName: roleName)
         case .putRolePolicy(let roleName, let policyName, let document):
-            try await iam.putRolePolicy(roleName: roleName, policyName: policyName, policyDocument: PolicyCanonicalizer.compactText(document))
+            try await iam.putRolePolicy(roleName: roleName, policyName: policyName, policyDocument: PolicyCanonicalizer.wireText(document))
         case .deleteRolePolicy(let roleName, let policyName):
             try await iam.deleteRolePolicy(roleName: roleName, policyName: policyName)
         case .attachRolePolicy(let roleName, let policyArn):

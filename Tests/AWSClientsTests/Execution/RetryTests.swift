@@ -128,14 +128,20 @@ import Testing
 
     @Test func cancellingDuringBackoffStopsRetrying() async throws {
         try await FaultServer.with([.awsError(status: 400, code: "Throttling")]) { server throws in
-            // Real sleeping, with the longest first delay the formula allows.
-            let iam = server.iamClient(retry: RetryStrategy(random: { 0.999 }))
+            // A real, cancellable sleep far longer than any scheduling delay on a loaded machine,
+            // so finishing well before it proves the backoff sleep ended at cancellation.
+            let iam = server.iamClient(retry: RetryStrategy(random: { 0.999 }, sleep: { _ in try await Task.sleep(for: .seconds(120)) }))
             let call = Task { try await iam.getRole(roleName: "x") }
-            try await Task.sleep(for: .milliseconds(300))
+            // Cancel only once the first attempt has been answered, i.e. during the backoff sleep.
+            let answered = ContinuousClock.now + .seconds(60)
+            while try await server.requests().isEmpty, ContinuousClock.now < answered {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(100))
             call.cancel()
             let started = ContinuousClock.now
             let result = await call.result
-            #expect(ContinuousClock.now - started < .milliseconds(500), "the backoff sleep ends at cancellation")
+            #expect(ContinuousClock.now - started < .seconds(60), "the backoff sleep ends at cancellation")
             guard case let .failure(error) = result else {
                 Issue.record("the call succeeded after cancellation")
                 return
