@@ -99,7 +99,8 @@ let package = Package(
         .target(
             name: "TrustlineOperator",
             dependencies: [
-                "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels",
+                "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels", "HTTPTransport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -130,7 +131,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeModels"]),
+        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeModels"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TrustlineOperatorTests",
             dependencies: [
