@@ -20,11 +20,11 @@ import TrustlineCore
         #expect(role.path == "/trustline/")
         #expect(role.arn == Samples.roleArn)
         let expectedTrust = """
-            {"Statement":{"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.example.com/id/ABC:aud":"sts.amazonaws.com",\
+            {"Statement":[{"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.example.com/id/ABC:aud":"sts.amazonaws.com",\
             "oidc.example.com/id/ABC:sub":"system:serviceaccount:production:my-app"}},"Effect":"Allow",\
-            "Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/ABC"}},"Version":"2012-10-17"}
+            "Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/ABC"}}],"Version":"2012-10-17"}
             """
-        // The canonical compact form core's `IAMAction.queryParameters` defines; semantically DESIGN section 2.
+        // Exactly DESIGN section 2 (Statement as an array), compact with sorted keys, as sent to IAM.
         #expect(role.trustPolicy == expectedTrust)
         #expect(PolicyCanonicalizer.equivalent(
             try PolicyCanonicalizer.parse(role.trustPolicy),
