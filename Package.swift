@@ -10,7 +10,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kube-test-server", targets: ["kube-test-server"]),
-        .executable(name: "trustline", targets: ["trustline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -108,16 +107,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .executableTarget(
-            name: "trustline",
-            dependencies: [
-                "TrustlineOperator", "TrustlineCore", "KubeClient", "KubeModels", "AWSClients",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
 
         // MARK: Tests
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"], exclude: ["Fixtures"]),
@@ -138,10 +127,6 @@ let package = Package(
                 "TrustlineOperator", "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels",
                 .product(name: "Logging", package: "swift-log"),
             ]
-        ),
-        .testTarget(
-            name: "EndToEndTests",
-            dependencies: ["KubeTestServer", "KubeClient", "KubeModels", "AWSClients", "TrustlineCore", "HTTPTransport"]
         ),
         .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeModels", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
