@@ -50,6 +50,13 @@ let package = Package(
             exclude: ["boto3_bench.py"]
         ),
 
+        .executableTarget(
+            name: "watch-bench",
+            dependencies: ["KubeClient", "KubeModels", "KubeTestServer", "HTTPTransport"],
+            path: "Benchmarks/watch-bench",
+            exclude: ["python_watch_bench.py"]
+        ),
+
         // MARK: Kubernetes
         .target(name: "KubeModels"),
         .target(
