@@ -1,0 +1,86 @@
+import ControllerRuntime
+import Prometheus
+
+/// The operator's Prometheus metrics (issue 4): reconciles by result, reconcile duration, AWS
+/// requests by service/action/code, IAM writes by action, queue depth and managed resources.
+/// One registry per process, served as text by `MetricsEndpoint`.
+public final class OperatorMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let reconcileDuration: DurationHistogram
+    private let queueDepth: Gauge
+    private let queueDelayed: Gauge
+    private let reconcilesInFlight: Gauge
+    private let managedResources: Gauge
+
+    /// IAM actions that change something; every other IAM action only reads.
+    static let iamWritePrefixes = ["Create", "Put", "Update", "Delete", "Attach", "Detach", "Tag", "Untag", "Add", "Remove", "Set"]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        reconcileDuration = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "trustline", metricName: "reconcile_duration", unitName: "seconds",
+                helpText: "Time one reconcile of a WorkloadAwsAccess took."),
+            labels: [],
+            buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30)])
+        queueDepth = registry.makeGauge(descriptor: Self.name("workqueue_depth", "keys", "Keys ready to be reconciled now."))
+        queueDelayed = registry.makeGauge(descriptor: Self.name("workqueue_delayed", "keys", "Keys waiting for a retry or requeue time."))
+        reconcilesInFlight = registry.makeGauge(descriptor: Self.name("reconciles_in_flight", "count", "Reconciles running now."))
+        managedResources = registry.makeGauge(descriptor: Self.name("managed_resources", "count", "WorkloadAwsAccess resources in the operator's cache."))
+    }
+
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "trustline", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    /// One finished reconcile.
+    public func recordReconcile(_ result: ReconcileResult, duration: Duration) {
+        let label: String
+        switch result {
+        case .done: label = "success"
+        case .requeue: label = "requeue"
+        case .transientError: label = "error"
+        case .terminalError: label = "terminal_error"
+        }
+        registry.makeCounter(
+            descriptor: Self.name("reconciles", "total", "Reconciles by result: success, requeue, error (retried with backoff), terminal_error."),
+            labels: [("result", label)]
+        ).increment()
+        reconcileDuration.record(duration)
+    }
+
+    /// One HTTP exchange with AWS (every attempt, retries included). `code` is `OK`, the AWS error
+    /// code, `HTTP<status>` when the answer had none, or `TransportError`.
+    public func recordAWSRequest(service: String, action: String, code: String) {
+        registry.makeCounter(
+            descriptor: Self.name("aws_requests", "total", "HTTP requests to AWS by service, action and result code (OK or the AWS error code)."),
+            labels: [("service", service), ("action", action), ("code", code)]
+        ).increment()
+        if service == "iam", Self.isWrite(action) {
+            registry.makeCounter(
+                descriptor: Self.name("iam_writes", "total", "IAM requests that change something, by action (retries included)."),
+                labels: [("action", action)]
+            ).increment()
+        }
+    }
+
+    static func isWrite(_ action: String) -> Bool {
+        iamWritePrefixes.contains { action.hasPrefix($0) }
+    }
+
+    public func setQueue(_ metrics: WorkQueue.Metrics) {
+        queueDepth.set(Double(metrics.depth))
+        queueDelayed.set(Double(metrics.delayed))
+        reconcilesInFlight.set(Double(metrics.inFlight))
+    }
+
+    public func setManagedResources(_ count: Int) {
+        managedResources.set(Double(count))
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func exposition() -> String {
+        registry.emitToString()
+    }
+}

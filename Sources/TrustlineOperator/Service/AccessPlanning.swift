@@ -1,0 +1,176 @@
+import AWSClients
+import Foundation
+import KubeClient
+import KubeModels
+import TrustlineCore
+
+/// What `trustline plan` reports for one `WorkloadAwsAccess` found in the manifests: the rendered
+/// role, trust policy, policies, tags and ServiceAccount annotations, or every guardrail and spec
+/// violation; with `--live`, also what IAM holds and the exact write calls a reconcile would make.
+public struct PlannedAccess: Sendable, Encodable {
+    /// `file` or `file#N` for the N-th document (0-based) of a multi-document file.
+    public var source: String
+    public var namespace: String
+    public var name: String
+    /// Present when the resource passes validation and guardrails.
+    public var rendered: RenderedAccess?
+    /// `InvalidSpec` or `GuardrailViolation` when refused.
+    public var reason: String?
+    public var violations: [ValidationFailure]
+    /// With `--live`: what was observed and decided.
+    public var live: LiveObservation?
+
+    public var isRefused: Bool { !violations.isEmpty }
+}
+
+/// The read-only IAM observation of `--live` and the calls a reconcile would make from it.
+public struct LiveObservation: Sendable, Encodable {
+    /// `absent`, `owned`, `adoptable`, `foreign` (RoleConflict) or `error`.
+    public var ownership: String
+    public var message: String?
+    /// The read calls made to observe (GetRole, ListRolePolicies, ...), in order.
+    public var readCalls: [String]
+    /// The write calls a reconcile would make, in order; empty when IAM already matches.
+    public var calls: [IAMAction]
+}
+
+/// `trustline plan`'s engine: finds the resources in manifest files, evaluates them with
+/// TrustlineCore exactly as the reconciler does, and with `--live` observes IAM read-only and
+/// plans with `RolePlanner`. Never writes.
+public enum AccessPlanning {
+    /// A manifest path that could not be read or parsed.
+    public struct InputError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Every `WorkloadAwsAccess` document under `paths` (files, or directories searched for
+    /// `.yaml`/`.yml`/`.json` files in name order, hidden folders skipped); other kinds are skipped.
+    public static func resources(in paths: [String]) throws -> [(source: String, resource: WorkloadAwsAccess)] {
+        var found: [(String, WorkloadAwsAccess)] = []
+        for file in try manifestFiles(paths) {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw InputError(description: "\(file): cannot be read")
+            }
+            let documents = try YAMLManifest.documents(String(decoding: data, as: UTF8.self), source: file)
+            for document in documents {
+                guard document.kind == WorkloadAwsAccess.descriptor.kind,
+                    document.apiVersion?.hasPrefix(WorkloadAwsAccess.descriptor.group + "/") == true
+                else { continue }
+                let source = documents.count > 1 ? "\(file)#\(document.index)" : file
+                do {
+                    var resource = try document.decode(WorkloadAwsAccess.self)
+                    if resource.metadata.namespace?.isEmpty ?? true { resource.metadata.namespace = "default" }
+                    found.append((source, resource))
+                } catch {
+                    throw InputError(description: "\(source): not a valid WorkloadAwsAccess (\(error))")
+                }
+            }
+        }
+        return found
+    }
+
+    static func manifestFiles(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError(description: "\(path): no such file or directory")
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            guard let enumerator = FileManager.default.enumerator(atPath: path) else { continue }
+            var found: [String] = []
+            for case let relative as String in enumerator {
+                // Hidden folders (.git, .build) hold no manifests a user applies.
+                if (relative as NSString).lastPathComponent.hasPrefix(".") {
+                    enumerator.skipDescendants()
+                    continue
+                }
+                let lower = relative.lowercased()
+                if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") {
+                    found.append((path as NSString).appendingPathComponent(relative))
+                }
+            }
+            files += found.sorted()
+        }
+        return files
+    }
+
+    /// Placeholders a plan renders with when a fact is unknown (offline, nothing configured).
+    public static let placeholderAccountId = "000000000000"
+    public static let placeholderIssuer = "https://oidc.cluster.invalid"
+
+    /// What a plan renders with: the configured account and issuer; else, with `aws` (`--live`),
+    /// STS GetCallerIdentity and, with `kubernetes`, the API server's discovery document; else
+    /// placeholders, each with a note saying which flag to set.
+    public static func renderingContext(
+        settings: OperatorSettings, aws: AWSConnections?, kubernetes: KubernetesClient?, region: String?
+    ) async throws -> (context: RenderingContext, notes: [String]) {
+        var notes: [String] = []
+        var accountId = settings.awsAccountId
+        var issuer = settings.oidcIssuer
+        if let aws, accountId == nil {
+            accountId = try await aws.sts.getCallerIdentity().account
+        }
+        if let kubernetes, issuer == nil {
+            issuer = try? await EnvironmentResolver.discoverIssuer(kubernetes: kubernetes)
+        }
+        if accountId == nil { notes.append("no --aws-account-id: ARNs show the placeholder account \(placeholderAccountId)") }
+        if issuer == nil { notes.append("no --oidc-issuer: trust policies show the placeholder issuer \(placeholderIssuer)") }
+        let partition = aws?.partition.rawValue ?? region.map { AWSPartition(region: $0).rawValue } ?? "aws"
+        let context = RenderingContext(
+            settings: settings, partition: partition, accountId: accountId ?? placeholderAccountId, oidcIssuer: issuer ?? placeholderIssuer)
+        return (context, notes)
+    }
+
+    /// Validation and rendering, offline.
+    public static func evaluate(_ resource: WorkloadAwsAccess, source: String, settings: OperatorSettings, context: RenderingContext) -> PlannedAccess {
+        var planned = PlannedAccess(
+            source: source, namespace: resource.namespace, name: resource.name, rendered: nil, reason: nil, violations: [], live: nil)
+        switch AccessEvaluation.evaluate(resource, settings: settings, context: context) {
+        case .success(let rendered):
+            planned.rendered = rendered
+        case .failure(let rejection):
+            planned.reason = rejection.reason.rawValue
+            planned.violations = rejection.failures
+        }
+        return planned
+    }
+
+    /// Observes the role read-only and adds the calls a reconcile would make. A manifest carries
+    /// no uid, so a role tagged for the same cluster, namespace and name is treated as this
+    /// resource's own (the uid tag is then not reported as a change).
+    public static func observeLive(_ planned: PlannedAccess, iam: any IAMAPI, settings: OperatorSettings) async -> PlannedAccess {
+        guard var rendered = planned.rendered else { return planned }
+        var planned = planned
+        let reads = ["GetRole", "ListRolePolicies", "GetRolePolicy (each inline policy)", "ListAttachedRolePolicies", "ListRoleTags"]
+        let observed: ObservedRole?
+        do {
+            observed = try await IAMRoleObserver(iam: iam).observe(roleName: rendered.role.name)
+        } catch {
+            planned.live = LiveObservation(ownership: "error", message: "\(error.action) failed: \(error.error)", readCalls: reads, calls: [])
+            return planned
+        }
+        if rendered.owner.uid.isEmpty, let observed, observed.tag(OwnershipTags.cluster) == rendered.owner.clusterName,
+            observed.tag(OwnershipTags.namespace) == rendered.owner.namespace, observed.tag(OwnershipTags.name) == rendered.owner.name,
+            let uid = observed.tag(OwnershipTags.uid)
+        {
+            rendered.owner.uid = uid
+            rendered.role.tags[OwnershipTags.uid] = uid
+            planned.rendered = rendered
+        }
+        let decision = OwnershipCheck.decide(observed: observed, owner: rendered.owner, adoptionPolicy: settings.adoptionPolicy)
+        let calls = decision.mayWrite ? RolePlanner.plan(desired: rendered.role, observed: observed) : []
+        let (ownership, message): (String, String?) =
+            switch decision {
+            case .absent: ("absent", "the role does not exist yet")
+            case .owned: ("owned", calls.isEmpty ? "IAM already matches: no write call" : nil)
+            case .adoptable(let previous): ("adoptable", "adoptionPolicy TaggedOnly takes over the role tagged with uid \(previous ?? "none")")
+            case .foreign(let why): ("foreign", "RoleConflict: \(why)")
+            }
+        planned.live = LiveObservation(ownership: ownership, message: message, readCalls: reads, calls: calls)
+        return planned
+    }
+}

@@ -1,0 +1,96 @@
+import AWSClients
+import Crypto
+import Foundation
+import HTTPTransport
+import KubeClient
+import Logging
+import TrustlineCore
+
+/// Resolves the `OperatorEnvironment` once at start: the OIDC issuer (setting, else the API
+/// server's `/.well-known/openid-configuration`), the account (setting, else STS
+/// GetCallerIdentity), the partition (from the region) and, when the operator manages the OIDC
+/// provider, the thumbprint of the issuer's CA.
+public struct EnvironmentResolver: Sendable {
+    /// A start-up fact that could not be established; the message says what to set instead.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    let settings: OperatorSettings
+    let kubernetes: KubernetesClient
+    let aws: AWSConnections
+    let logger: Logger
+
+    public init(settings: OperatorSettings, kubernetes: KubernetesClient, aws: AWSConnections, logger: Logger) {
+        self.settings = settings
+        self.kubernetes = kubernetes
+        self.aws = aws
+        self.logger = logger
+    }
+
+    public func resolve() async throws -> OperatorEnvironment {
+        let issuer = try await oidcIssuer()
+        let account = try await accountId()
+        let thumbprints = settings.manageOidcProvider ? issuerThumbprints(issuer: issuer) : []
+        let environment = OperatorEnvironment(
+            accountId: account, partition: aws.partition.rawValue, oidcIssuer: issuer, oidcThumbprints: thumbprints)
+        logger.info(
+            "environment resolved",
+            metadata: ["oidcIssuer": "\(issuer)", "awsAccountId": "\(account)", "partition": "\(environment.partition)"])
+        return environment
+    }
+
+    func oidcIssuer() async throws -> String {
+        if let configured = settings.oidcIssuer { return configured }
+        return try await Self.discoverIssuer(kubernetes: kubernetes)
+    }
+
+    /// The issuer the API server announces at `/.well-known/openid-configuration`.
+    public static func discoverIssuer(kubernetes: KubernetesClient) async throws -> String {
+        let data: Data
+        do {
+            data = try await kubernetes.getRaw(path: "/.well-known/openid-configuration")
+        } catch {
+            throw Failure(description: "could not discover the OIDC issuer from the API server's /.well-known/openid-configuration (\(error)); set --oidc-issuer (TRUSTLINE_OIDC_ISSUER)")
+        }
+        struct Discovery: Decodable { var issuer: String? }
+        guard let issuer = (try? JSONDecoder().decode(Discovery.self, from: data))?.issuer, issuer.hasPrefix("https://") else {
+            throw Failure(description: "the API server's /.well-known/openid-configuration names no https issuer; set --oidc-issuer (TRUSTLINE_OIDC_ISSUER)")
+        }
+        return issuer
+    }
+
+    func accountId() async throws -> String {
+        if let configured = settings.awsAccountId { return configured }
+        do {
+            return try await aws.sts.getCallerIdentity().account
+        } catch {
+            throw Failure(description: "could not learn the AWS account from STS GetCallerIdentity (\(error)); check the AWS credentials or set --aws-account-id (TRUSTLINE_AWS_ACCOUNT_ID)")
+        }
+    }
+
+    /// SHA-1 of the CA certificate that signs the issuer's TLS certificate, when the issuer is
+    /// served by the API server itself and the kubeconfig carries that CA. Otherwise empty: IAM
+    /// then takes the thumbprint from the issuer's own certificate chain.
+    func issuerThumbprints(issuer: String) -> [String] {
+        guard let issuerHost = URL(string: issuer)?.host, issuerHost == kubernetes.configuration.server.host,
+            let authority = kubernetes.configuration.tls.certificateAuthority
+        else { return [] }
+        let pem: Data?
+        switch authority {
+        case .pem(let data): pem = data
+        case .file(let path): pem = FileManager.default.contents(atPath: path)
+        }
+        guard let pem, let der = Self.firstCertificateDER(pem) else { return [] }
+        return [Insecure.SHA1.hash(data: der).map { String(format: "%02x", $0) }.joined()]
+    }
+
+    static func firstCertificateDER(_ pem: Data) -> Data? {
+        let text = String(decoding: pem, as: UTF8.self)
+        guard let begin = text.range(of: "-----BEGIN CERTIFICATE-----"),
+            let end = text.range(of: "-----END CERTIFICATE-----", range: begin.upperBound..<text.endIndex)
+        else { return nil }
+        let body = text[begin.upperBound..<end.lowerBound].filter { !$0.isWhitespace }
+        return Data(base64Encoded: String(body))
+    }
+}

@@ -1,0 +1,157 @@
+import ControllerRuntime
+import KubeClient
+import KubeModels
+import Synchronization
+import TrustlineCore
+
+/// The event sources of the WorkloadAwsAccess controller: a reflector of the resources (one per
+/// watched namespace, or one for all), and a reflector of ServiceAccounts whose changes are
+/// mapped to the resources that own or annotate them. The resource caches also answer
+/// `knownKeys` for resync and the managed-resources gauge.
+final class WatchSources: Sendable {
+    let kubernetes: any KubernetesAPI
+    /// nil: all namespaces.
+    let namespaces: [String?]
+    let stores: [ObjectStore<WorkloadAwsAccess>]
+    /// Called once every primary reflector has completed its first list.
+    let onSynced: @Sendable () -> Void
+    private let syncedReflectors = Mutex<Set<Int>>([])
+    /// What was last seen of each resource that matters for reconciling: status-only changes
+    /// (our own status writes) do not enqueue it again.
+    private let fingerprints = Mutex<[ObjectKey: Fingerprint]>([:])
+    /// The same for ServiceAccounts: annotations and owners, the parts the operator converges.
+    private let accountFingerprints = Mutex<[ObjectKey: AccountFingerprint]>([:])
+
+    struct AccountFingerprint: Equatable {
+        var uid: String?
+        var annotations: [String: String]?
+        var owners: [String]
+    }
+
+    struct Fingerprint: Equatable {
+        var uid: String?
+        var generation: Int64?
+        var deleting: Bool
+        var labels: [String: String]?
+        var annotations: [String: String]?
+    }
+
+    init(kubernetes: any KubernetesAPI, watchNamespaces: [String], onSynced: @escaping @Sendable () -> Void) {
+        self.kubernetes = kubernetes
+        namespaces = watchNamespaces.isEmpty ? [nil] : watchNamespaces.map { Optional($0) }
+        stores = namespaces.map { _ in ObjectStore<WorkloadAwsAccess>() }
+        self.onSynced = onSynced
+    }
+
+    /// Every resource key in the caches, for resync.
+    var keys: [ObjectKey] { stores.flatMap(\.keys) }
+    var resourceCount: Int { stores.reduce(0) { $0 + $1.count } }
+
+    var sources: [EventSource] {
+        var sources: [EventSource] = []
+        for (index, namespace) in namespaces.enumerated() {
+            let reflector = Reflector<WorkloadAwsAccess>(api: kubernetes, namespace: namespace, store: stores[index])
+            sources.append(EventSource.mapping("workloadawsaccesses@\(namespace ?? "*")", reflector) { [self] event in
+                self.keys(for: event, reflectorIndex: index)
+            })
+            let serviceAccounts = Reflector<ServiceAccount>(api: kubernetes, namespace: namespace)
+            sources.append(EventSource.mapping("serviceaccounts@\(namespace ?? "*")", serviceAccounts) { [self] event in
+                self.owners(of: event)
+            })
+        }
+        return sources
+    }
+
+    private func keys(for event: ReflectorEvent<WorkloadAwsAccess>, reflectorIndex: Int) -> [ObjectKey] {
+        switch event {
+        case .restarted(let objects):
+            let allSynced = syncedReflectors.withLock { synced -> Bool in
+                let first = synced.insert(reflectorIndex).inserted
+                return first && synced.count == namespaces.count
+            }
+            if allSynced { onSynced() }
+            return objects.compactMap { object in
+                guard let key = object.objectKey else { return nil }
+                remember(object, key: key)
+                return key
+            }
+        case .applied(let object):
+            guard let key = object.objectKey else { return [] }
+            return remember(object, key: key) ? [key] : []
+        case .deleted(let object):
+            guard let key = object.objectKey else { return [] }
+            _ = fingerprints.withLock { $0.removeValue(forKey: key) }
+            return [key]
+        }
+    }
+
+    /// Stores the fingerprint; true when it changed.
+    @discardableResult
+    private func remember(_ object: WorkloadAwsAccess, key: ObjectKey) -> Bool {
+        let metadata = object.metadata
+        let print = Fingerprint(
+            uid: metadata.uid, generation: metadata.generation, deleting: metadata.deletionTimestamp != nil,
+            labels: metadata.labels, annotations: metadata.annotations)
+        return fingerprints.withLock { known in
+            if known[key] == print { return false }
+            known[key] = print
+            return true
+        }
+    }
+
+    /// The resources a ServiceAccount change concerns: its owners, and any resource in its
+    /// namespace that names it (one that only annotates an existing ServiceAccount). Changes to
+    /// anything but annotations and owners are ignored, and so is the first sight of a
+    /// ServiceAccount the operator created already annotated: the echo of its own write.
+    private func owners(of event: ReflectorEvent<ServiceAccount>) -> [ObjectKey] {
+        switch event {
+        case .restarted(let accounts):
+            // Only add: this reflector covers one namespace of several, and it reports the
+            // ServiceAccounts that vanished meanwhile as `.deleted` right after.
+            accountFingerprints.withLock { known in
+                for account in accounts {
+                    if let key = account.objectKey { known[key] = Self.fingerprint(account) }
+                }
+            }
+            return []
+        case .deleted(let account):
+            if let key = account.objectKey { _ = accountFingerprints.withLock { $0.removeValue(forKey: key) } }
+            return resources(concerning: account.metadata)
+        case .applied(let account):
+            guard let key = account.objectKey else { return [] }
+            let print = Self.fingerprint(account)
+            let previous = accountFingerprints.withLock { known -> AccountFingerprint? in
+                defer { known[key] = print }
+                return known[key]
+            }
+            if let previous {
+                return previous == print ? [] : resources(concerning: account.metadata)
+            }
+            return Self.isOwnEcho(account) ? [] : resources(concerning: account.metadata)
+        }
+    }
+
+    /// Created by the operator (owned by a WorkloadAwsAccess) with the role annotation in place.
+    private static func isOwnEcho(_ account: ServiceAccount) -> Bool {
+        let owned = (account.metadata.ownerReferences ?? []).contains { $0.kind == WorkloadAwsAccess.descriptor.kind }
+        return owned && account.metadata.annotations?[ServiceAccountAnnotations.roleArn] != nil
+    }
+
+    private static func fingerprint(_ account: ServiceAccount) -> AccountFingerprint {
+        AccountFingerprint(
+            uid: account.metadata.uid, annotations: account.metadata.annotations,
+            owners: (account.metadata.ownerReferences ?? []).map(\.uid).sorted())
+    }
+
+    private func resources(concerning metadata: ObjectMeta) -> [ObjectKey] {
+        var keys = OwnerKeys.keys(of: metadata, ownerKind: WorkloadAwsAccess.descriptor)
+        guard let namespace = metadata.namespace, let name = metadata.name else { return keys }
+        for store in stores {
+            for resource in store.list() where resource.metadata.namespace == namespace {
+                guard RoleNaming.serviceAccountName(for: resource) == name, let key = resource.objectKey else { continue }
+                if !keys.contains(key) { keys.append(key) }
+            }
+        }
+        return keys
+    }
+}

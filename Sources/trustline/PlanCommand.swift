@@ -1,0 +1,84 @@
+import AWSClients
+import ArgumentParser
+import Foundation
+import KubeClient
+import TrustlineCore
+import TrustlineOperator
+
+/// `trustline plan`: what the operator would make of manifests, without writing anything.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Validate WorkloadAwsAccess manifests against the guardrails and print what the operator would render.",
+        discussion: """
+            Reads YAML files or directories (multi-document; other kinds are skipped) and prints, for \
+            each resource, the role name and ARN, trust policy, inline and managed policies, tags and \
+            ServiceAccount annotations, or every violation with the field it concerns. With --live it \
+            also reads IAM (read-only, AWS credentials the usual way) and prints the exact IAM write \
+            calls a reconcile would make. Exit status: 0 clean, 1 violations, 2 usage error.
+            """)
+
+    @Argument(help: ArgumentHelp("Manifest files or directories (default: the current directory).", valueName: "path"))
+    var paths: [String] = []
+
+    @Flag(help: "Also observe IAM read-only and print the IAM calls a reconcile would make.")
+    var live = false
+
+    @Option(help: ArgumentHelp("Output format: text or json.", valueName: "format"))
+    var output: String = "text"
+
+    @Option(help: ArgumentHelp("Kubeconfig for discovering the OIDC issuer with --live when --oidc-issuer is not set.", valueName: "file"))
+    var kubeconfig: String?
+
+    @OptionGroup(title: "Operator settings (the same as trustline run)")
+    var settings: SettingsOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard output == "text" || output == "json" else { throw UsageFailure.exit("--output: \"\(output)\" is not a format; use text or json") }
+        let operatorSettings: OperatorSettings
+        let found: [(source: String, resource: WorkloadAwsAccess)]
+        do {
+            operatorSettings = try settings.load(environment: environment, requireClusterName: false)
+            found = try AccessPlanning.resources(in: paths.isEmpty ? ["."] : paths)
+        } catch {
+            throw UsageFailure.exit("\(error)")
+        }
+        var aws: AWSConnections?
+        var kubernetes: KubernetesClient?
+        if live {
+            do {
+                aws = try AWSConnections(environment: environment)
+            } catch {
+                throw UsageFailure.exit("--live: \(error)")
+            }
+            kubernetes = try? KubernetesClient.load(kubeconfigPath: kubeconfig)
+        }
+        let resolved: (context: RenderingContext, notes: [String])
+        do {
+            resolved = try await AccessPlanning.renderingContext(
+                settings: operatorSettings, aws: aws, kubernetes: kubernetes, region: EndpointResolver.region(environment: environment))
+        } catch {
+            throw UsageFailure.exit("--live: cannot reach AWS STS: \(error)")
+        }
+        let context = resolved.context
+        var notes = resolved.notes
+        let clusterNameGiven = settings.clusterName != nil || environment["TRUSTLINE_CLUSTER_NAME"] != nil
+            || settings.configFile != nil || environment["TRUSTLINE_CONFIG"] != nil
+        if !clusterNameGiven {
+            notes.append("no --cluster-name: role names use the placeholder cluster name \"\(operatorSettings.clusterName)\"")
+        }
+        var planned = found.map { AccessPlanning.evaluate($0.resource, source: $0.source, settings: operatorSettings, context: context) }
+        if let aws {
+            for index in planned.indices {
+                planned[index] = await AccessPlanning.observeLive(planned[index], iam: aws.iam, settings: operatorSettings)
+            }
+        }
+        if output == "json" {
+            print(try PlanPrinter.json(planned, notes: notes))
+        } else {
+            print(PlanPrinter.text(planned, notes: notes), terminator: "")
+        }
+        if planned.contains(where: \.isRefused) { throw ExitCode(1) }
+    }
+}

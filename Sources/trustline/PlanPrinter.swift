@@ -1,0 +1,83 @@
+import Foundation
+import KubeModels
+import TrustlineCore
+import TrustlineOperator
+
+/// Renders `trustline plan` results as text for people or JSON for tools.
+enum PlanPrinter {
+    static func json(_ planned: [PlannedAccess], notes: [String]) throws -> String {
+        struct Output: Encodable {
+            var resources: [PlannedAccess]
+            var refused: Int
+            var notes: [String]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(Output(resources: planned, refused: planned.filter(\.isRefused).count, notes: notes))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func text(_ planned: [PlannedAccess], notes: [String]) -> String {
+        var out = ""
+        for note in notes { out += "note: \(note)\n" }
+        if planned.isEmpty { out += "no WorkloadAwsAccess resources found\n" }
+        for access in planned {
+            out += "\n\(access.namespace)/\(access.name)  (\(access.source))\n"
+            guard let rendered = access.rendered else {
+                out += "  REFUSED: \(access.reason ?? "InvalidSpec")\n"
+                for violation in access.violations {
+                    out += "    - \(violation.reason.rawValue) \(violation.field): \(violation.message)\n"
+                }
+                continue
+            }
+            let role = rendered.role
+            out += "  role: \(role.name)\n  arn: \(role.arn)\n  path: \(role.path)\n"
+            if !role.description.isEmpty { out += "  description: \(role.description)\n" }
+            out += "  maxSessionDuration: \(role.maxSessionDuration)s\n"
+            if let boundary = role.permissionsBoundaryArn { out += "  permissionsBoundary: \(boundary)\n" }
+            out += "  trust policy:\n" + indented(pretty(role.trustPolicy), by: 4)
+            for name in role.inlinePolicies.keys.sorted() {
+                if let document = role.inlinePolicies[name] {
+                    out += "  inline policy \(name):\n" + indented(pretty(document), by: 4)
+                }
+            }
+            out += "  managed policies: \(role.managedPolicyArns.isEmpty ? "none" : role.managedPolicyArns.sorted().joined(separator: ", "))\n"
+            out += "  tags:\n"
+            for key in role.tags.keys.sorted() {
+                let value = role.tags[key] ?? ""
+                out += "    \(key)=\(value.isEmpty && key == OwnershipTags.uid ? "<the resource's uid, set when it is created>" : value)\n"
+            }
+            let verb = rendered.createServiceAccount ? "created if missing, owned by the resource" : "must exist; only annotated"
+            out += "  ServiceAccount \(access.namespace)/\(rendered.serviceAccountName) (\(verb)) annotations:\n"
+            for key in rendered.serviceAccountAnnotations.keys.sorted() {
+                out += "    \(key): \(rendered.serviceAccountAnnotations[key] ?? "")\n"
+            }
+            if let live = access.live {
+                out += "  live IAM (read with \(live.readCalls.joined(separator: ", "))): \(live.ownership)"
+                out += live.message.map { " - \($0)" } ?? ""
+                out += "\n"
+                if !live.calls.isEmpty {
+                    out += "  IAM calls a reconcile would make:\n"
+                    for (index, call) in live.calls.enumerated() {
+                        out += "    \(index + 1). \(call.apiName): \(call.summary)\n"
+                    }
+                }
+            }
+        }
+        let refused = planned.filter(\.isRefused).count
+        out += "\n\(planned.count) resource(s), \(refused) refused\n"
+        return out
+    }
+
+    static func pretty(_ value: JSONValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "\(value)" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func indented(_ text: String, by spaces: Int) -> String {
+        let pad = String(repeating: " ", count: spaces)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { pad + $0 }.joined(separator: "\n") + "\n"
+    }
+}

