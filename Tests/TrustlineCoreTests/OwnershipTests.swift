@@ -60,6 +60,28 @@ import Testing
         #expect(decision.mayWrite == (testCase.expected != .foreign))
     }
 
+    /// A conflict message never shows an empty uid: a missing tag reads "none", and an offline
+    /// manifest without a uid says why ownership cannot be proven yet.
+    @Test(arguments: [
+        (tagged: "uid-0" as String?, ownerUid: "uid-1", expected: "with uid uid-0 instead of uid-1"),
+        (tagged: nil, ownerUid: "uid-1", expected: "with uid none instead of uid-1"),
+        (tagged: "", ownerUid: "uid-1", expected: "with uid none instead of uid-1"),
+        (tagged: "", ownerUid: "", expected: "this resource has no uid yet"),
+        (tagged: nil, ownerUid: "", expected: "this resource has no uid yet"),
+    ])
+    func conflictMessageNamesBothUids(tagged: String?, ownerUid: String, expected: String) throws {
+        let owner = OwnerIdentity(clusterName: "prod", namespace: "production", name: "my-app", uid: ownerUid)
+        var tags = Self.mine
+        tags[OwnershipTags.uid] = tagged
+        let decision = OwnershipCheck.decide(observed: Self.role(tags: tags), owner: owner, adoptionPolicy: .never)
+        guard case .foreign(let message) = decision else {
+            Issue.record("expected a conflict, got \(decision)")
+            return
+        }
+        #expect(message.contains(expected), "\(message)")
+        #expect(!message.contains("uid  "), "\(message)")
+    }
+
     @Test func adoptionRewritesTheUidTagAndThenOwns() {
         let observed = Self.role(tags: Self.mine(except: OwnershipTags.uid, "uid-0"))
         let desired = DesiredRole(name: observed.name, path: observed.path, arn: "arn", trustPolicy: [:], tags: Self.mine)

@@ -65,7 +65,11 @@ public enum OwnershipCheck {
         case .taggedOnly:
             return .adoptable(previousUid: uid)
         case .never:
-            return .foreign(message: "role \(roleName) is tagged for this resource but with uid \(uid ?? "none") instead of \(owner.uid); it was made for an earlier resource of the same name. Delete the role, or run the operator with adoptionPolicy TaggedOnly to adopt it")
+            let tagged = uid.flatMap { $0.isEmpty ? nil : $0 } ?? "none"
+            guard !owner.uid.isEmpty else {
+                return .foreign(message: "role \(roleName) is tagged for this resource (uid \(tagged)), but this resource has no uid yet, so ownership cannot be proven; apply the resource and let the operator decide")
+            }
+            return .foreign(message: "role \(roleName) is tagged for this resource but with uid \(tagged) instead of \(owner.uid); it was made for an earlier resource of the same name. Delete the role, or run the operator with adoptionPolicy TaggedOnly to adopt it")
         }
     }
 }
