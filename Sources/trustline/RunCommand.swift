@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
             SIGTERM or SIGINT drains in-flight reconciles and releases the leader lease before exiting.
             """)
 
-    @Option(help: ArgumentHelp("Kubeconfig file. Without it: KUBECONFIG, else the in-cluster config in a pod, else ~/.kube/config.", valueName: "file"))
+    @Option(help: ArgumentHelp("Kubeconfig file; always used when given. Without it: the in-cluster config in a pod, else KUBECONFIG, else ~/.kube/config.", valueName: "file"))
     var kubeconfig: String?
 
     @Option(help: ArgumentHelp("Address of the Prometheus /metrics endpoint, host:port; 0 disables it. Env: TRUSTLINE_METRICS_BIND_ADDRESS. (default: :8080)", valueName: "address"))

@@ -17,7 +17,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The resource, as namespace/name.", valueName: "namespace/name"))
     var resource: String
 
-    @Option(help: ArgumentHelp("Kubeconfig file. Without it: KUBECONFIG, else the in-cluster config in a pod, else ~/.kube/config.", valueName: "file"))
+    @Option(help: ArgumentHelp("Kubeconfig file; always used when given. Without it: the in-cluster config in a pod, else KUBECONFIG, else ~/.kube/config.", valueName: "file"))
     var kubeconfig: String?
 
     func run() async throws {

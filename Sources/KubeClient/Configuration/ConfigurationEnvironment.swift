@@ -33,6 +33,22 @@ public struct ConfigurationEnvironment: Sendable {
         )
     }
 
+    /// The given variables and home directory, and files held in memory (path to contents):
+    /// nothing on disk is read, so tests of the search order need no temp directory.
+    public static func memory(
+        variables: [String: String] = [:], homeDirectory: String? = nil, files: [String: String]
+    ) -> ConfigurationEnvironment {
+        ConfigurationEnvironment(
+            variables: variables,
+            homeDirectory: homeDirectory,
+            readFile: { path in
+                guard let contents = files[path] else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
+                return Data(contents.utf8)
+            },
+            fileExists: { path in files[path] != nil }
+        )
+    }
+
     /// Real files, but the given variables and home directory.
     public static func files(variables: [String: String], homeDirectory: String?) -> ConfigurationEnvironment {
         var environment = ConfigurationEnvironment.process

@@ -25,10 +25,31 @@ public struct InClusterPaths: Sendable, Equatable {
 /// `KUBERNETES_SERVICE_HOST`/`KUBERNETES_SERVICE_PORT`, the mounted CA, and the projected
 /// ServiceAccount token, which rotates and is therefore re-read (see `TokenFileCredentialProvider`).
 public enum InClusterConfiguration {
-    public static func isAvailable(environment: ConfigurationEnvironment) -> Bool {
+    /// Whether this process runs in a pod that can use its ServiceAccount: both service
+    /// variables are set and the token file exists. Then `ConfigurationSource.select` prefers
+    /// the in-cluster settings to `KUBECONFIG`.
+    public static func isAvailable(environment: ConfigurationEnvironment, paths: InClusterPaths = .standard) -> Bool {
+        reasonNotInPod(environment: environment, paths: paths) == nil
+    }
+
+    /// Why `isAvailable` is false, for the list of places tried; nil when it is true.
+    static func reasonNotInPod(environment: ConfigurationEnvironment, paths: InClusterPaths) -> String? {
         let host = environment.variables["KUBERNETES_SERVICE_HOST"] ?? ""
         let port = environment.variables["KUBERNETES_SERVICE_PORT"] ?? ""
-        return !host.isEmpty && !port.isEmpty
+        switch (host.isEmpty, port.isEmpty) {
+        case (true, true):
+            return "not in a pod (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set)"
+        case (true, false):
+            return "not in a pod (KUBERNETES_SERVICE_HOST is not set)"
+        case (false, true):
+            return "not in a pod (KUBERNETES_SERVICE_PORT is not set)"
+        case (false, false):
+            guard environment.fileExists(paths.token) else {
+                return "KUBERNETES_SERVICE_HOST/PORT are set, but the ServiceAccount token \(paths.token) does not exist"
+                    + " (automountServiceAccountToken: false?)"
+            }
+            return nil
+        }
     }
 
     public static func load(

@@ -27,26 +27,37 @@ public struct KubeConfiguration: Sendable, Equatable {
         self.origin = origin
     }
 
-    /// Loads the configuration the way the operator and kubectl find it: an explicit kubeconfig
-    /// path first, then `KUBECONFIG`, then the in-cluster settings when running in a pod, then
-    /// `~/.kube/config`.
+    /// Loads the configuration from the source `ConfigurationSource.select` picks: an explicit
+    /// `kubeconfigPath` always (even in a pod); else, in a pod, the in-cluster settings (ahead of
+    /// `KUBECONFIG`); else the files `KUBECONFIG` lists; else `~/.kube/config`. `context` names a
+    /// kubeconfig context (default: `current-context`); requesting one skips the in-cluster
+    /// settings. Throws `ConfigurationNotFoundError` (listing what was tried) when there is no
+    /// source, `KubeconfigError` when the chosen one is unusable.
     public static func load(
         kubeconfigPath: String? = nil,
         context: String? = nil,
         environment: ConfigurationEnvironment = .process,
         inClusterPaths: InClusterPaths = .standard
     ) throws -> KubeConfiguration {
+        let source = try ConfigurationSource.select(
+            kubeconfigPath: kubeconfigPath, context: context, environment: environment, inClusterPaths: inClusterPaths)
         let loader = KubeconfigLoader(environment: environment)
-        if let kubeconfigPath {
-            return try loader.load(files: [kubeconfigPath], context: context)
-        }
-        if let files = loader.filesFromEnvironment() {
+        switch source {
+        case .explicitFile(let path):
+            guard environment.fileExists(path) else {
+                throw KubeconfigError(
+                    file: path, field: nil,
+                    problem: "does not exist; it was named explicitly (--kubeconfig), which takes precedence over the"
+                        + " in-cluster settings, KUBECONFIG and ~/.kube/config")
+            }
+            return try loader.load(files: [path], context: context)
+        case .inCluster(let paths):
+            return try InClusterConfiguration.load(environment: environment, paths: paths)
+        case .environmentFiles(let files):
             return try loader.load(files: files, context: context)
+        case .homeFile(let path):
+            return try loader.load(files: [path], context: context)
         }
-        if InClusterConfiguration.isAvailable(environment: environment), context == nil {
-            return try InClusterConfiguration.load(environment: environment, paths: inClusterPaths)
-        }
-        return try loader.load(files: [loader.defaultPath()], context: context)
     }
 }
 
@@ -90,6 +101,8 @@ public struct ExecConfiguration: Sendable, Equatable {
     public var installHint: String?
     /// Whether `KUBERNETES_EXEC_INFO` carries the cluster (server, CA).
     public var provideClusterInfo: Bool
+    /// The kubeconfig `users[].name` this plugin supplies credentials for; errors name it.
+    public var user: String?
 
     public init(
         command: String,
@@ -97,7 +110,8 @@ public struct ExecConfiguration: Sendable, Equatable {
         environment: [EnvironmentVariable] = [],
         apiVersion: APIVersion = .v1,
         installHint: String? = nil,
-        provideClusterInfo: Bool = false
+        provideClusterInfo: Bool = false,
+        user: String? = nil
     ) {
         self.command = command
         self.arguments = arguments
@@ -105,5 +119,6 @@ public struct ExecConfiguration: Sendable, Equatable {
         self.apiVersion = apiVersion
         self.installHint = installHint
         self.provideClusterInfo = provideClusterInfo
+        self.user = user
     }
 }

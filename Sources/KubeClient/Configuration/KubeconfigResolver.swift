@@ -150,7 +150,8 @@ struct KubeconfigResolver {
             environment: exec.env.map { ExecConfiguration.EnvironmentVariable(name: $0.name, value: $0.value) },
             apiVersion: version,
             installHint: exec.installHint,
-            provideClusterInfo: exec.provideClusterInfo
+            provideClusterInfo: exec.provideClusterInfo,
+            user: user.name
         )
     }
 

@@ -20,53 +20,29 @@ public protocol CommandRunner: Sendable {
     func run(executable: String, arguments: [String], environment: [String: String]) async throws -> CommandResult
 }
 
-/// Runs commands with Foundation's `Process`, off the cooperative thread pool.
-public struct ProcessCommandRunner: CommandRunner {
-    public init() {}
+/// Why a command did not run to completion, beyond failing to start: it ran too long and was
+/// killed, or the task waiting for it was cancelled (and it was killed too).
+public enum CommandRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Still running after `timeout`; the command and its process group were killed.
+    case timedOut(after: Duration)
+    /// The waiting task was cancelled; the command and its process group were killed.
+    case cancelled
 
-    public func run(executable: String, arguments: [String], environment: [String: String]) async throws -> CommandResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    continuation.resume(returning: try Self.runBlocking(executable, arguments, environment))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
+    public var description: String {
+        switch self {
+        case .timedOut(let timeout):
+            "did not finish within \(timeout.secondsText) and was killed"
+        case .cancelled:
+            "was killed because the request waiting for it was cancelled"
         }
-    }
-
-    private static func runBlocking(_ executable: String, _ arguments: [String], _ environment: [String: String]) throws
-        -> CommandResult
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Drain stderr concurrently so a chatty plugin cannot block on a full pipe.
-        let group = DispatchGroup()
-        let errorData = ErrorBuffer()
-        group.enter()
-        DispatchQueue.global().async {
-            errorData.data = errors.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return CommandResult(exitCode: process.terminationStatus, standardOutput: outputData, standardError: errorData.data)
     }
 }
 
-/// Holds stderr bytes between the reader thread and the waiting thread.
-// Safe: written once by the reader before `group.leave()` and read only after `group.wait()`,
-// which orders the two accesses.
-private final class ErrorBuffer: @unchecked Sendable {
-    var data = Data()
+extension Duration {
+    /// `30 s`, `0.5 s`: how timeouts read in error messages.
+    var secondsText: String {
+        let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        let text = seconds == seconds.rounded() ? String(Int64(seconds)) : String(seconds)
+        return "\(text) s"
+    }
 }

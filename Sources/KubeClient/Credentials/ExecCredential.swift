@@ -34,16 +34,22 @@ struct ExecCredential: Codable, Sendable {
     var status: Status?
 }
 
-/// An exec plugin that could not be run or printed something unusable; says which command
-/// and what to do (including the plugin's `installHint`).
+/// An exec plugin that could not be run or printed something unusable; names the kubeconfig user
+/// and the command, and says what to do (including the plugin's `installHint`).
 public struct ExecPluginError: Error, Sendable, Equatable, CustomStringConvertible {
     public var command: String
+    /// The kubeconfig `users[].name` whose credentials the plugin supplies, when known.
+    public var user: String?
     public var problem: String
 
-    public init(command: String, problem: String) {
+    public init(command: String, user: String? = nil, problem: String) {
         self.command = command
+        self.user = user
         self.problem = problem
     }
 
-    public var description: String { "exec credential plugin \(command): \(problem)" }
+    public var description: String {
+        let owner = user.map { " (kubeconfig user \"\($0)\")" } ?? ""
+        return "exec credential plugin \(command)\(owner): \(problem)"
+    }
 }

@@ -4,7 +4,8 @@ import KubeModels
 
 /// Runs a kubeconfig `exec` credential plugin and caches what it prints until its
 /// `expirationTimestamp` (or, without one, until a 401), then runs it again. Concurrent
-/// requests share one run.
+/// requests share one run. The plugin runs through `runner`, which by default holds no thread
+/// while it runs and kills it after 30 s (`ProcessCommandRunner`).
 public actor ExecCredentialProvider: CredentialProvider {
     public let configuration: ExecConfiguration
     private let clusterInfo: ExecCredential.Cluster
@@ -57,8 +58,7 @@ public actor ExecCredentialProvider: CredentialProvider {
 
     private func runPlugin() async throws -> (RequestCredentials, Date?) {
         runCount += 1
-        let command = configuration.command
-        let executable = try resolveExecutable(command)
+        let executable = try resolveExecutable(configuration.command)
         var environment = baseEnvironment
         for variable in configuration.environment { environment[variable.name] = variable.value }
         let info = ExecCredential(
@@ -70,26 +70,31 @@ public actor ExecCredentialProvider: CredentialProvider {
         let result: CommandResult
         do {
             result = try await runner.run(executable: executable, arguments: configuration.arguments, environment: environment)
+        } catch CommandRunnerError.timedOut(let timeout) {
+            throw failure(
+                "\(CommandRunnerError.timedOut(after: timeout)); it must print an ExecCredential without waiting for input"
+                    + " (it gets none) and without starting background processes that keep its output open")
+        } catch let error as CommandRunnerError {
+            throw failure("\(error)")
         } catch {
-            throw ExecPluginError(command: command, problem: "could not be started: \(error)\(hint)")
+            throw failure("could not be started: \(error)\(hint)")
         }
         guard result.exitCode == 0 else {
             let stderr = String(decoding: result.standardError, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw ExecPluginError(command: command, problem: "exited with status \(result.exitCode): \(stderr)")
+            throw failure("exited with status \(result.exitCode): \(stderr)")
         }
         let credential: ExecCredential
         do {
             credential = try JSONDecoder().decode(ExecCredential.self, from: result.standardOutput)
         } catch {
-            throw ExecPluginError(command: command, problem: "printed something that is not an ExecCredential JSON object: \(error)")
+            throw failure("printed something that is not an ExecCredential JSON object: \(error)")
         }
         guard credential.apiVersion == configuration.apiVersion.rawValue else {
-            throw ExecPluginError(
-                command: command,
-                problem: "printed apiVersion \(credential.apiVersion), but the kubeconfig asks for \(configuration.apiVersion.rawValue)")
+            throw failure(
+                "printed apiVersion \(credential.apiVersion), but the kubeconfig asks for \(configuration.apiVersion.rawValue)")
         }
         guard let status = credential.status else {
-            throw ExecPluginError(command: command, problem: "printed an ExecCredential without status")
+            throw failure("printed an ExecCredential without status")
         }
         var credentials = RequestCredentials()
         if let token = status.token, !token.isEmpty { credentials.authorization = "Bearer \(token)" }
@@ -100,19 +105,23 @@ public actor ExecCredentialProvider: CredentialProvider {
         case (nil, nil):
             break
         default:
-            throw ExecPluginError(command: command, problem: "status must set both clientCertificateData and clientKeyData, or neither")
+            throw failure("status must set both clientCertificateData and clientKeyData, or neither")
         }
         guard credentials.authorization != nil || credentials.clientCertificate != nil else {
-            throw ExecPluginError(command: command, problem: "status has neither token nor clientCertificateData")
+            throw failure("status has neither token nor clientCertificateData")
         }
         var expiry: Date?
         if let text = status.expirationTimestamp {
             guard let date = KubernetesTime.parse(text) else {
-                throw ExecPluginError(command: command, problem: "status.expirationTimestamp \"\(text)\" is not RFC 3339")
+                throw failure("status.expirationTimestamp \"\(text)\" is not RFC 3339")
             }
             expiry = date
         }
         return (credentials, expiry)
+    }
+
+    private func failure(_ problem: String) -> ExecPluginError {
+        ExecPluginError(command: configuration.command, user: configuration.user, problem: problem)
     }
 
     private var hint: String {
@@ -126,6 +135,6 @@ public actor ExecCredentialProvider: CredentialProvider {
             let candidate = "\(folder)/\(command)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw ExecPluginError(command: command, problem: "was not found in PATH\(hint)")
+        throw failure("was not found in PATH\(hint)")
     }
 }

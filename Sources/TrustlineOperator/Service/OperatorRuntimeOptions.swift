@@ -5,7 +5,7 @@ import Foundation
 /// is, where metrics and health probes listen, and whether it campaigns for leadership. Filled
 /// in by `trustline run` from its flags.
 public struct OperatorRuntimeOptions: Sendable {
-    /// Explicit kubeconfig; nil follows `KUBECONFIG`, in-cluster, then `~/.kube/config`.
+    /// Explicit kubeconfig, used even in a pod; nil: in-cluster in a pod, else `KUBECONFIG`, else `~/.kube/config`.
     public var kubeconfigPath: String?
     /// Where `/metrics` is served; nil disables it.
     public var metricsBindAddress: ListenAddress?

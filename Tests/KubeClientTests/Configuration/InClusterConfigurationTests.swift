@@ -27,14 +27,24 @@ struct InClusterConfigurationTests {
         #expect(try InClusterConfiguration.load(environment: ipv6, paths: paths).server.absoluteString == "https://[fd00::1]:6443")
     }
 
-    @Test func kubeconfigEnvironmentBeatsInCluster() throws {
+    @Test func inClusterBeatsKUBECONFIGInAPodButNotTheFlag() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
+        let paths = InClusterPaths(
+            token: try dir.write("sa/token", "pod-token\n"), certificateAuthority: try dir.write("sa/ca.crt", TestPEM.certificate),
+            namespace: dir.file("sa/namespace"))
         let kubeconfig = try dir.write("config", kubeconfigYAML(user: "token: from-file"))
         let environment = ConfigurationEnvironment.files(
             variables: ["KUBERNETES_SERVICE_HOST": "10.96.0.1", "KUBERNETES_SERVICE_PORT": "443", "KUBECONFIG": kubeconfig],
             homeDirectory: dir.path)
-        #expect(try KubeConfiguration.load(environment: environment).authentication == .bearerToken("from-file"))
+        let inPod = try KubeConfiguration.load(environment: environment, inClusterPaths: paths)
+        #expect(inPod.origin == "in-cluster")
+        #expect(inPod.authentication == .tokenFile(paths.token))
+        let flagged = try KubeConfiguration.load(kubeconfigPath: kubeconfig, environment: environment, inClusterPaths: paths)
+        #expect(flagged.authentication == .bearerToken("from-file"))
+        // Without the token file this is no usable pod: KUBECONFIG applies.
+        try FileManager.default.removeItem(atPath: paths.token)
+        #expect(try KubeConfiguration.load(environment: environment, inClusterPaths: paths).authentication == .bearerToken("from-file"))
     }
 
     @Test func missingTokenIsNamed() throws {

@@ -101,18 +101,18 @@ struct KubeconfigAuthTests {
                 (.exec(ExecConfiguration(
                     command: "/usr/local/bin/get-token", arguments: ["--cluster", "prod"],
                     environment: [.init(name: "REGION", value: "eu-west-1")], apiVersion: .v1,
-                    installHint: "install get-token", provideClusterInfo: true)), TLSConfiguration())
+                    installHint: "install get-token", provideClusterInfo: true, user: "test-user")), TLSConfiguration())
             }),
         Case(
             name: "exec v1beta1, relative command",
             user: "exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: ./bin/plugin",
             expected: { dir in
-                (.exec(ExecConfiguration(command: dir + "/./bin/plugin", apiVersion: .v1beta1)), TLSConfiguration())
+                (.exec(ExecConfiguration(command: dir + "/./bin/plugin", apiVersion: .v1beta1, user: "test-user")), TLSConfiguration())
             }),
         Case(
             name: "exec command looked up in PATH",
             user: "exec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: aws",
-            expected: { _ in (.exec(ExecConfiguration(command: "aws", apiVersion: .v1)), TLSConfiguration()) }),
+            expected: { _ in (.exec(ExecConfiguration(command: "aws", apiVersion: .v1, user: "test-user")), TLSConfiguration()) }),
     ]
 
     @Test(arguments: cases)

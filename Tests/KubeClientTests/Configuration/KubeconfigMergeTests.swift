@@ -95,15 +95,16 @@ struct KubeconfigMergeTests {
             try KubeConfiguration.load(kubeconfigPath: explicit, environment: .files(variables: [:], homeDirectory: dir.path))
         }
         #expect(error?.file == explicit)
-        let home = #expect(throws: KubeconfigError.self) {
+        #expect(error?.problem.hasPrefix("does not exist; it was named explicitly (--kubeconfig)") == true)
+        let home = #expect(throws: ConfigurationNotFoundError.self) {
             try KubeConfiguration.load(environment: .files(variables: [:], homeDirectory: dir.path))
         }
-        #expect(home?.file == dir.path + "/.kube/config")
-        let both = #expect(throws: KubeconfigError.self) {
+        #expect(home?.tried.last == dir.path + "/.kube/config: does not exist")
+        let both = #expect(throws: ConfigurationNotFoundError.self) {
             try KubeConfiguration.load(
                 environment: .files(variables: ["KUBECONFIG": "\(dir.file("x")):\(dir.file("y"))"], homeDirectory: dir.path))
         }
-        #expect(both?.problem.contains("none of these files exist") == true)
+        #expect(both?.tried.contains("KUBECONFIG=\(dir.file("x")):\(dir.file("y")): none of these files exist") == true)
     }
 
     @Test func emptyFileMergesAsNothing() throws {
