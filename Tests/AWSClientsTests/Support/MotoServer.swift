@@ -2,75 +2,33 @@ import AWSClients
 import AWSSigV4
 import Foundation
 import HTTPTransport
+import TestSupport
 import Testing
 
-/// A `moto_server` on a free loopback port, started for a test suite and stopped after it.
-/// Tests isolate themselves from each other with their own account id (`x-moto-account-id`).
+/// The suite's `moto_server` (a `MotoServerProcess` from TestSupport) with the AWS clients the tests
+/// build against it. Tests isolate themselves from each other with their own account id
+/// (`x-moto-account-id`).
 final class MotoServer: Sendable {
     @TaskLocal static var current: MotoServer?
 
-    let port: Int
-    let baseURL: URL
-    let httpClient: any HTTPClient
-    private let child: ChildProcess
+    let server: MotoServerProcess
 
-    private init(port: Int, child: ChildProcess, httpClient: any HTTPClient) throws {
-        self.port = port
-        self.child = child
-        self.httpClient = httpClient
-        guard let url = URL(string: "http://127.0.0.1:\(port)") else {
-            throw ChildProcessError.notReady(name: "moto_server", log: "bad port \(port)")
-        }
-        baseURL = url
+    private init(server: MotoServerProcess) {
+        self.server = server
     }
+
+    var port: Int { server.port }
+    var baseURL: URL { server.baseURL }
+    var httpClient: any HTTPClient { server.httpClient }
 
     /// Starts moto with `MOTO_IAM_LOAD_MANAGED_POLICIES=true` plus `environment`, and waits
-    /// until it answers.
+    /// until it answers (on a new port when the first one turns out to be taken).
     static func start(environment: [String: String] = [:]) async throws -> MotoServer {
-        guard let moto = ChildProcess.find("moto_server") else {
-            throw ChildProcessError.missingTool(
-                name: "moto_server", hint: "Install it with: pip install 'moto[server]' (the AWS client tests need it).")
-        }
-        guard let python = ChildProcess.find("python3") else {
-            throw ChildProcessError.missingTool(name: "python3", hint: "Install Python 3 (moto_server needs it anyway).")
-        }
-        var lastError: (any Error)?
-        for _ in 0..<3 {
-            let port = try FreePort.pick()
-            var env = environment
-            env["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
-            let child = try ChildProcess(
-                executable: python,
-                arguments: [ChildProcess.fixture("process_watchdog.py"), moto, "-H", "127.0.0.1", "-p", String(port)],
-                environment: env, logName: "moto")
-            let server = try MotoServer(port: port, child: child, httpClient: CurlHTTPClient(tls: .system))
-            do {
-                try await server.waitUntilReady()
-                return server
-            } catch {
-                lastError = error
-                await child.stop()
-            }
-        }
-        throw lastError ?? ChildProcessError.notReady(name: "moto_server", log: "")
+        MotoServer(server: try await MotoServerProcess.start(environment: environment, httpClient: CurlHTTPClient(tls: .system)))
     }
 
-    private func waitUntilReady() async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        guard let probe = URL(string: "/moto-api/", relativeTo: baseURL)?.absoluteURL else { return }
-        while ContinuousClock.now < deadline {
-            if !child.process.isRunning { break }
-            if let response = try? await httpClient.send(HTTPRequest(url: probe, timeout: .seconds(2))),
-               response.status == 200 {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw ChildProcessError.notReady(name: "moto_server on port \(port)", log: child.recentLog())
-    }
-
-    func stop() async {
-        await child.stop()
+    func stop() {
+        server.stop()
     }
 
     /// A fresh 12-digit account id, so a test sees only its own IAM entities.
@@ -117,13 +75,8 @@ struct MotoServerTrait: SuiteTrait, TestScoping {
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let server = try await MotoServer.start(environment: environment)
-        do {
-            try await MotoServer.$current.withValue(server) { try await function() }
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        defer { server.stop() }
+        try await MotoServer.$current.withValue(server) { try await function() }
     }
 }
 

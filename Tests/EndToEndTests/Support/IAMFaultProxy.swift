@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// An HTTP proxy in front of moto that answers some requests itself with the failures IAM
 /// produces under load: HTTP 400 `Throttling` ("Rate exceeded") for every 3rd request and HTTP 500

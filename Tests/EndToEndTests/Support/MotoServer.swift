@@ -1,57 +1,37 @@
 import AWSClients
 import Foundation
 import HTTPTransport
+import TestSupport
 
-/// A `moto_server` of its own for one test (IAM and STS, AWS managed policies loaded), on a free
-/// loopback port, plus an IAM client to inspect and tamper with what the operator did.
+/// A `moto_server` of its own for one test (IAM and STS, AWS managed policies loaded; a
+/// `MotoServerProcess` from TestSupport), plus an IAM client to inspect and tamper with what the
+/// operator did.
 final class MotoServer: Sendable {
     static let accountId = "123456789012"
     static let environment: [String: String] = [
         "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
     ]
 
-    let url: String
-    let process: ChildProcess
+    let server: MotoServerProcess
     let iam: IAMClient
 
+    /// Starts moto with its log in `logDirectory/moto.log` and waits until it answers (on a new
+    /// port when the first one turns out to be taken).
     static func start(logDirectory: String) async throws -> MotoServer {
-        let executable = try TestTools.find("moto_server", install: "install it with: pip install 'moto[server]'")
-        let port = try TestTools.freePort()
-        var environment = ProcessInfo.processInfo.environment
-        environment["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
-        let process = try ChildProcess(
-            name: "moto", executable: executable, arguments: ["-H", "127.0.0.1", "-p", "\(port)"],
-            environment: environment, logDirectory: logDirectory)
-        let url = "http://127.0.0.1:\(port)"
-        let client = CurlHTTPClient()
-        let deadline = ContinuousClock.now + .seconds(30)
-        while true {
-            guard process.isRunning else {
-                throw TestSetupError("moto_server exited at start:\n\(process.log)")
-            }
-            if let probe = URL(string: "\(url)/moto-api/"),
-                let response = try? await client.send(HTTPRequest(method: "GET", url: probe, timeout: .seconds(2))),
-                response.status == 200
-            {
-                break
-            }
-            guard ContinuousClock.now < deadline else {
-                process.stop()
-                throw TestSetupError("moto_server did not answer on \(url) within 30s:\n\(process.log)")
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return MotoServer(url: url, process: process, client: client)
+        MotoServer(server: try await MotoServerProcess.start(logDirectory: logDirectory))
     }
 
-    private init(url: String, process: ChildProcess, client: CurlHTTPClient) {
-        self.url = url
-        self.process = process
-        let endpoint = AWSEndpoint(url: URL(string: url) ?? URL(fileURLWithPath: "/"), signingRegion: "us-east-1")
+    private init(server: MotoServerProcess) {
+        self.server = server
         iam = IAMClient(
-            configuration: AWSClientConfiguration(endpoint: endpoint), httpClient: client,
+            configuration: AWSClientConfiguration(endpoint: AWSEndpoint(url: server.baseURL, signingRegion: "us-east-1")),
+            httpClient: server.httpClient,
             credentialProvider: EnvironmentCredentialProvider(environment: Self.environment))
     }
+
+    /// `http://127.0.0.1:<port>`.
+    var url: String { server.url }
+    var process: ChildProcess { server.process }
 
     /// Environment for a process that should talk to this moto.
     var clientEnvironment: [String: String] {
@@ -59,6 +39,6 @@ final class MotoServer: Sendable {
     }
 
     func stop() {
-        process.stop()
+        server.stop()
     }
 }

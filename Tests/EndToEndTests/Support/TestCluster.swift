@@ -5,6 +5,7 @@ import KubeClient
 import KubeModels
 import KubeTestServer
 import Synchronization
+import TestSupport
 import TrustlineCore
 
 /// One isolated world for an end-to-end test: its own kube-test-server (in process), its own

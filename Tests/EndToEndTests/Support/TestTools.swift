@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Tools and paths the end-to-end tests need.
 enum TestTools {
@@ -11,12 +12,7 @@ enum TestTools {
 
     /// An executable on `PATH`, or a clear error saying how to install it.
     static func find(_ name: String, install: String) throws -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        throw TestSetupError("\(name) is not installed (not on PATH); \(install)")
+        try ExecutableSearch.require(name, install: install)
     }
 
     /// The built `trustline` executable: `TRUSTLINE_BINARY`, else next to the test bundle in the
@@ -43,23 +39,7 @@ enum TestTools {
 
     /// A free TCP port on 127.0.0.1 (bound, read, released).
     static func freePort() throws -> Int {
-        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketDescriptor >= 0 else { throw TestSetupError("socket() failed") }
-        defer { close(socketDescriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, length) }
-        }
-        guard bound == 0 else { throw TestSetupError("bind() failed") }
-        let named = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketDescriptor, $0, &length) }
-        }
-        guard named == 0 else { throw TestSetupError("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        try FreePort.pick()
     }
 
     /// Runs a command to completion and returns its status and combined output.
