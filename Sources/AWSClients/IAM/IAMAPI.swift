@@ -30,6 +30,8 @@ public protocol IAMAPI: Sendable {
     /// Returns the new provider's ARN.
     func createOpenIDConnectProvider(_ request: CreateOpenIDConnectProviderRequest) async throws(AWSClientError) -> String
     func getOpenIDConnectProvider(arn: String) async throws(AWSClientError) -> OpenIDConnectProvider
+    /// Adds `clientId` (an audience) to the provider's client ids; adding one already listed succeeds.
+    func addClientIDToOpenIDConnectProvider(arn: String, clientId: String) async throws(AWSClientError)
     /// ARNs of every OIDC provider in the account.
     func listOpenIDConnectProviders() async throws(AWSClientError) -> [String]
     /// IAM's usage and quota counters (`Roles`, `RolesQuota`, ...).

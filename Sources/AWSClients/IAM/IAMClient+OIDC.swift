@@ -28,6 +28,19 @@ extension IAMClient {
         }
     }
 
+    /// IAM's limit on a client id's length (AddClientIDToOpenIDConnectProvider, `ClientID`).
+    public static let maxClientIdLength = 255
+
+    public func addClientIDToOpenIDConnectProvider(arn: String, clientId: String) async throws(AWSClientError) {
+        try require(arn, field: "arn")
+        try require(clientId, field: "clientId")
+        guard clientId.count <= Self.maxClientIdLength else {
+            throw .invalidInput(
+                field: "clientId", reason: "must be at most \(Self.maxClientIdLength) characters, got \(clientId.count)")
+        }
+        try await perform("AddClientIDToOpenIDConnectProvider", [("OpenIDConnectProviderArn", arn), ("ClientID", clientId)])
+    }
+
     /// IAM answers this call in one page (it has no Marker).
     public func listOpenIDConnectProviders() async throws(AWSClientError) -> [String] {
         try await perform("ListOpenIDConnectProviders", []) { result throws(XMLDecodingError) in

@@ -4,7 +4,7 @@ import Foundation
 /// The `IAMAPI` calls of the in-memory IAM.
 extension InMemoryIAM {
     func createRole(_ request: CreateRoleRequest) async throws(AWSClientError) -> IAMRole {
-        try perform("CreateRole", role: request.roleName) { (state: inout State) throws(AWSClientError) -> IAMRole in
+        try await perform("CreateRole", role: request.roleName) { (state: inout State) throws(AWSClientError) -> IAMRole in
             if state.roles[request.roleName.lowercased()] != nil {
                 throw Self.error("EntityAlreadyExists", "Role with name \(request.roleName) already exists.", status: 409)
             }
@@ -24,13 +24,13 @@ extension InMemoryIAM {
     }
 
     func getRole(roleName: String) async throws(AWSClientError) -> IAMRole {
-        try perform("GetRole", role: roleName) { (state: inout State) throws(AWSClientError) -> IAMRole in
+        try await perform("GetRole", role: roleName) { (state: inout State) throws(AWSClientError) -> IAMRole in
             Self.iamRole(try Self.existingRole(&state, roleName))
         }
     }
 
     func updateRole(roleName: String, description: String?, maxSessionDuration: Int?) async throws(AWSClientError) {
-        try perform("UpdateRole", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("UpdateRole", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
             // As IAM and moto: omitted fields are reset.
             role.description = description
@@ -40,7 +40,7 @@ extension InMemoryIAM {
     }
 
     func updateAssumeRolePolicy(roleName: String, policyDocument: String) async throws(AWSClientError) {
-        try perform("UpdateAssumeRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("UpdateAssumeRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
             try Self.checkTrustPolicy(policyDocument, state)
             role.trustPolicy = policyDocument
@@ -49,7 +49,7 @@ extension InMemoryIAM {
     }
 
     func deleteRole(roleName: String) async throws(AWSClientError) {
-        try perform("DeleteRole", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("DeleteRole", role: roleName) { (state: inout State) throws(AWSClientError) in
             let role = try Self.existingRole(&state, roleName)
             if !role.inlinePolicies.isEmpty || !role.attachedPolicies.isEmpty {
                 throw Self.error("DeleteConflict", "Cannot delete entity, must delete policies first.", status: 409)
@@ -59,7 +59,7 @@ extension InMemoryIAM {
     }
 
     func putRolePermissionsBoundary(roleName: String, permissionsBoundaryArn: String) async throws(AWSClientError) {
-        try perform("PutRolePermissionsBoundary", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("PutRolePermissionsBoundary", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
             role.boundary = permissionsBoundaryArn
             state.roles[roleName.lowercased()] = role
@@ -67,7 +67,7 @@ extension InMemoryIAM {
     }
 
     func deleteRolePermissionsBoundary(roleName: String) async throws(AWSClientError) {
-        try perform("DeleteRolePermissionsBoundary", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("DeleteRolePermissionsBoundary", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
             role.boundary = nil
             state.roles[roleName.lowercased()] = role
@@ -75,7 +75,7 @@ extension InMemoryIAM {
     }
 
     func putRolePolicy(roleName: String, policyName: String, policyDocument: String) async throws(AWSClientError) {
-        try perform("PutRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("PutRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
             role.inlinePolicies[policyName] = policyDocument
             state.roles[roleName.lowercased()] = role
@@ -83,7 +83,7 @@ extension InMemoryIAM {
     }
 
     func getRolePolicy(roleName: String, policyName: String) async throws(AWSClientError) -> RolePolicy {
-        try perform("GetRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) -> RolePolicy in
+        try await perform("GetRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) -> RolePolicy in
             let role = try Self.existingRole(&state, roleName)
             guard let document = role.inlinePolicies[policyName] else {
                 throw Self.error("NoSuchEntity", "The role policy with name \(policyName) cannot be found.", status: 404)
@@ -93,13 +93,13 @@ extension InMemoryIAM {
     }
 
     func listRolePolicies(roleName: String) async throws(AWSClientError) -> [String] {
-        try perform("ListRolePolicies", role: roleName) { (state: inout State) throws(AWSClientError) -> [String] in
+        try await perform("ListRolePolicies", role: roleName) { (state: inout State) throws(AWSClientError) -> [String] in
             try Self.existingRole(&state, roleName).inlinePolicies.keys.sorted()
         }
     }
 
     func deleteRolePolicy(roleName: String, policyName: String) async throws(AWSClientError) {
-        try perform("DeleteRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("DeleteRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
             guard role.inlinePolicies.removeValue(forKey: policyName) != nil else {
                 throw Self.error("NoSuchEntity", "The role policy with name \(policyName) cannot be found.", status: 404)
@@ -109,7 +109,7 @@ extension InMemoryIAM {
     }
 
     func attachRolePolicy(roleName: String, policyArn: String) async throws(AWSClientError) {
-        try perform("AttachRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("AttachRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
             guard state.managedPolicies.contains(policyArn) else {
                 throw Self.error("NoSuchEntity", "Policy \(policyArn) does not exist or is not attachable.", status: 404)
@@ -120,7 +120,7 @@ extension InMemoryIAM {
     }
 
     func detachRolePolicy(roleName: String, policyArn: String) async throws(AWSClientError) {
-        try perform("DetachRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("DetachRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
             guard let index = role.attachedPolicies.firstIndex(of: policyArn) else {
                 throw Self.error("NoSuchEntity", "Policy \(policyArn) was not found.", status: 404)
@@ -131,7 +131,7 @@ extension InMemoryIAM {
     }
 
     func listAttachedRolePolicies(roleName: String) async throws(AWSClientError) -> [AttachedPolicy] {
-        try perform("ListAttachedRolePolicies", role: roleName) { (state: inout State) throws(AWSClientError) -> [AttachedPolicy] in
+        try await perform("ListAttachedRolePolicies", role: roleName) { (state: inout State) throws(AWSClientError) -> [AttachedPolicy] in
             try Self.existingRole(&state, roleName).attachedPolicies.map { arn in
                 AttachedPolicy(policyName: String(arn.split(separator: "/").last ?? ""), policyArn: arn)
             }
@@ -139,7 +139,7 @@ extension InMemoryIAM {
     }
 
     func tagRole(roleName: String, tags: [IAMTag]) async throws(AWSClientError) {
-        try perform("TagRole", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("TagRole", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
             for tag in tags {
                 role.tags.removeAll { $0.key.lowercased() == tag.key.lowercased() }
@@ -151,7 +151,7 @@ extension InMemoryIAM {
     }
 
     func untagRole(roleName: String, tagKeys: [String]) async throws(AWSClientError) {
-        try perform("UntagRole", role: roleName) { (state: inout State) throws(AWSClientError) in
+        try await perform("UntagRole", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
             let lowered = Set(tagKeys.map { $0.lowercased() })
             role.tags.removeAll { lowered.contains($0.key.lowercased()) }
@@ -160,13 +160,13 @@ extension InMemoryIAM {
     }
 
     func listRoleTags(roleName: String) async throws(AWSClientError) -> [IAMTag] {
-        try perform("ListRoleTags", role: roleName) { (state: inout State) throws(AWSClientError) -> [IAMTag] in
+        try await perform("ListRoleTags", role: roleName) { (state: inout State) throws(AWSClientError) -> [IAMTag] in
             try Self.existingRole(&state, roleName).tags
         }
     }
 
     func createOpenIDConnectProvider(_ request: CreateOpenIDConnectProviderRequest) async throws(AWSClientError) -> String {
-        try perform("CreateOpenIDConnectProvider") { (state: inout State) throws(AWSClientError) -> String in
+        try await perform("CreateOpenIDConnectProvider") { (state: inout State) throws(AWSClientError) -> String in
             var url = Substring(request.url)
             if url.hasPrefix("https://") { url = url.dropFirst("https://".count) }
             let arn = "arn:aws:iam::\(accountId):oidc-provider/\(url)"
@@ -180,7 +180,7 @@ extension InMemoryIAM {
     }
 
     func getOpenIDConnectProvider(arn: String) async throws(AWSClientError) -> OpenIDConnectProvider {
-        try perform("GetOpenIDConnectProvider") { (state: inout State) throws(AWSClientError) -> OpenIDConnectProvider in
+        try await perform("GetOpenIDConnectProvider") { (state: inout State) throws(AWSClientError) -> OpenIDConnectProvider in
             guard let provider = state.providers[arn] else {
                 throw Self.error("NoSuchEntity", "OpenIDConnect Provider not found for arn \(arn)", status: 404)
             }
@@ -188,14 +188,29 @@ extension InMemoryIAM {
         }
     }
 
+    func addClientIDToOpenIDConnectProvider(arn: String, clientId: String) async throws(AWSClientError) {
+        try await perform("AddClientIDToOpenIDConnectProvider", detail: clientId) { (state: inout State) throws(AWSClientError) in
+            guard var provider = state.providers[arn] else {
+                throw Self.error("NoSuchEntity", "OpenIDConnect Provider not found for arn \(arn)", status: 404)
+            }
+            // As IAM: adding an id already listed succeeds and changes nothing.
+            guard !provider.clientIds.contains(clientId) else { return }
+            if provider.clientIds.count >= 100 {
+                throw Self.error("LimitExceeded", "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100", status: 409)
+            }
+            provider.clientIds.append(clientId)
+            state.providers[arn] = provider
+        }
+    }
+
     func listOpenIDConnectProviders() async throws(AWSClientError) -> [String] {
-        try perform("ListOpenIDConnectProviders") { (state: inout State) throws(AWSClientError) -> [String] in
+        try await perform("ListOpenIDConnectProviders") { (state: inout State) throws(AWSClientError) -> [String] in
             state.providers.keys.sorted()
         }
     }
 
     func getAccountSummary() async throws(AWSClientError) -> [String: Int] {
-        try perform("GetAccountSummary") { (state: inout State) throws(AWSClientError) -> [String: Int] in
+        try await perform("GetAccountSummary") { (state: inout State) throws(AWSClientError) -> [String: Int] in
             ["Roles": state.roles.count, "RolesQuota": 1000]
         }
     }

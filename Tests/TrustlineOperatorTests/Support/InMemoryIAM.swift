@@ -30,13 +30,15 @@ final class InMemoryIAM: IAMAPI {
     struct Call: Sendable, Equatable {
         var action: String
         var roleName: String?
+        /// What else the call names, where tests look at it (the client id AddClientIDToOpenIDConnectProvider adds).
+        var detail: String?
     }
 
     /// The actions that change IAM.
     static let writeActions: Set<String> = [
         "CreateRole", "UpdateRole", "UpdateAssumeRolePolicy", "DeleteRole", "PutRolePermissionsBoundary",
         "DeleteRolePermissionsBoundary", "PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy",
-        "TagRole", "UntagRole", "CreateOpenIDConnectProvider",
+        "TagRole", "UntagRole", "CreateOpenIDConnectProvider", "AddClientIDToOpenIDConnectProvider",
     ]
 
     struct State {
@@ -47,6 +49,7 @@ final class InMemoryIAM: IAMAPI {
         var failures: [String: [AWSClientError]] = [:]
         var persistentFailures: [String: AWSClientError] = [:]
         var hooks: [String: [@Sendable (InMemoryIAM) -> Void]] = [:]
+        var delays: [String: Duration] = [:]
         var nextId = 1
     }
 
@@ -94,6 +97,12 @@ final class InMemoryIAM: IAMAPI {
         state.withLock { $0.hooks[action, default: []].append(body) }
     }
 
+    /// Every call of `action` waits `delay` before it is recorded and answered, as a real round
+    /// trip would, so concurrent callers overlap (single-flight tests).
+    func delay(_ action: String, by delay: Duration) {
+        state.withLock { $0.delays[action] = delay }
+    }
+
     func role(_ name: String) -> StoredRole? { state.withLock { $0.roles[name.lowercased()] } }
     var roleNames: [String] { state.withLock { $0.roles.values.map(\.name).sorted() } }
 
@@ -134,17 +143,31 @@ final class InMemoryIAM: IAMAPI {
         }
     }
 
+    /// Removes an OIDC provider directly, without recording a call (another writer deleted it).
+    func removeOIDCProvider(_ arn: String) {
+        state.withLock { _ = $0.providers.removeValue(forKey: arn) }
+    }
+
+    /// Replaces a provider's client ids directly, without recording a call (drift behind the operator's back).
+    func setOIDCProviderClientIds(_ arn: String, _ clientIds: [String]) {
+        state.withLock { $0.providers[arn]?.clientIds = clientIds }
+    }
+
     var providerArns: [String] { state.withLock { $0.providers.keys.sorted() } }
     func provider(_ arn: String) -> OpenIDConnectProvider? { state.withLock { $0.providers[arn] } }
 
     // MARK: Plumbing
 
-    /// Records the call, runs hooks, then the injected failure if any, then `body` under the lock.
+    /// Waits the delay set for `action` (if any), then records the call, runs hooks, then the
+    /// injected failure if any, then `body` under the lock.
     func perform<Value>(
-        _ action: String, role: String? = nil, _ body: (inout State) throws(AWSClientError) -> Value
-    ) throws(AWSClientError) -> Value {
+        _ action: String, role: String? = nil, detail: String? = nil, _ body: (inout State) throws(AWSClientError) -> Value
+    ) async throws(AWSClientError) -> Value {
+        if let delay = state.withLock({ $0.delays[action] }) {
+            try? await Task.sleep(for: delay)
+        }
         let hooks = state.withLock { state -> [@Sendable (InMemoryIAM) -> Void] in
-            state.calls.append(Call(action: action, roleName: role))
+            state.calls.append(Call(action: action, roleName: role, detail: detail))
             return state.hooks.removeValue(forKey: action) ?? []
         }
         for hook in hooks { hook(self) }
