@@ -75,10 +75,11 @@ struct PlanCommand: AsyncParsableCommand {
             }
         }
         if output == "json" {
-            print(try PlanPrinter.json(planned, notes: notes))
+            print(try PlanReport.json(planned, notes: notes))
         } else {
-            print(PlanPrinter.text(planned, notes: notes), terminator: "")
+            print(PlanReport.text(planned, notes: notes), terminator: "")
         }
-        if planned.contains(where: \.isRefused) { throw ExitCode(1) }
+        let status = PlanReport.exitStatus(for: planned)
+        if status != 0 { throw ExitCode(status) }
     }
 }

@@ -3,7 +3,7 @@ import Prometheus
 
 /// The operator's Prometheus metrics (issue 4): reconciles by result, reconcile duration, AWS
 /// requests by service/action/code, IAM writes by action, queue depth and managed resources.
-/// One registry per process, served as text by `MetricsEndpoint`.
+/// One registry per process, served as text by `HTTPEndpoints.metrics`.
 public final class OperatorMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let reconcileDuration: DurationHistogram

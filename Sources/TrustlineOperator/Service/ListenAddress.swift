@@ -15,20 +15,34 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Parses `text`; nil when it is `0` (endpoint disabled). Errors name `setting`.
+    /// Parses `text`; nil when it is `0` (endpoint disabled). `setting` is the camelCase setting
+    /// (`metricsBindAddress`); errors name it as the user wrote it: flag and environment variable.
     public static func parse(_ text: String, setting: String) throws(SettingsError) -> ListenAddress? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "0" { return nil }
+        let named = "\(flag(of: setting)) (\(environmentVariable(of: setting)))"
+        let example = "write host:port such as :8080, 127.0.0.1:8080 or [::1]:8080, or 0 to disable"
         guard let colon = trimmed.lastIndex(of: ":") else {
-            throw SettingsError(setting: setting, message: "\"\(text)\" is not an address; write host:port such as :8080 or 127.0.0.1:8080, or 0 to disable")
+            throw SettingsError(setting: setting, message: "\(named): \"\(text)\" is not an address; \(example)")
         }
         var host = String(trimmed[..<colon])
         let portText = trimmed[trimmed.index(after: colon)...]
-        guard let port = Int(portText), (0...65535).contains(port) else {
-            throw SettingsError(setting: setting, message: "\"\(text)\" has no valid port (0 to 65535) after the last ':'")
+        guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let port = Int(portText), (0...65535).contains(port)
+        else {
+            throw SettingsError(setting: setting, message: "\(named): \"\(text)\" has no valid port (0 to 65535) after the last ':'; \(example)")
         }
-        if host.hasPrefix("[") && host.hasSuffix("]") {
+        if host.hasPrefix("[") || host.hasSuffix("]") {
+            guard host.hasPrefix("["), host.hasSuffix("]"), host.count > 2 else {
+                throw SettingsError(setting: setting, message: "\(named): \"\(text)\" has unbalanced or empty brackets; \(example)")
+            }
             host = String(host.dropFirst().dropLast())
+        } else if host.contains(":") {
+            throw SettingsError(
+                setting: setting, message: "\(named): \"\(text)\" is ambiguous; put an IPv6 host in brackets, e.g. [\(host)]:\(portText)")
+        }
+        if host.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "[" || $0 == "]" }) {
+            throw SettingsError(setting: setting, message: "\(named): \"\(text)\" has no valid host before the port; \(example)")
         }
         if host.isEmpty { host = "0.0.0.0" }
         return ListenAddress(host: host, port: port)
@@ -36,5 +50,29 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// `metricsBindAddress` -> `--metrics-bind-address`.
+    static func flag(of setting: String) -> String {
+        "--" + words(of: setting).joined(separator: "-")
+    }
+
+    /// `metricsBindAddress` -> `TRUSTLINE_METRICS_BIND_ADDRESS`.
+    static func environmentVariable(of setting: String) -> String {
+        "TRUSTLINE_" + words(of: setting).joined(separator: "_").uppercased()
+    }
+
+    private static func words(of camelCase: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        for character in camelCase {
+            if character.isUppercase, !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            current.append(Character(character.lowercased()))
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
     }
 }

@@ -42,16 +42,30 @@ public struct StructuredLogHandler: LogHandler {
         sink.write(format == .json ? Self.json(fields) : Self.logfmt(fields))
     }
 
+    /// `key=value` pairs; a value with whitespace, `=`, `"` or a control character is quoted and
+    /// escaped; a key is reduced to characters logfmt keys may hold. Later duplicates are dropped,
+    /// as in JSON, so metadata cannot shadow `time`, `level`, `logger` or `msg`.
     static func logfmt(_ fields: [(String, String)]) -> String {
-        fields.map { key, value in
-            let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
-            guard needsQuotes else { return "\(key)=\(value)" }
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
-            return "\(key)=\"\(escaped)\""
-        }.joined(separator: " ") + "\n"
+        var seen: Set<String> = []
+        var pairs: [String] = []
+        for (rawKey, value) in fields {
+            let key = logfmtKey(rawKey)
+            guard seen.insert(key).inserted else { continue }
+            let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0 == "=" || $0 == "\"" || $0.value == 0x7f }
+            pairs.append(needsQuotes ? "\(key)=\(quoted(value))" : "\(key)=\(value)")
+        }
+        return pairs.joined(separator: " ") + "\n"
     }
 
+    /// A logfmt key: no space, `=`, `"` or control character (each becomes `_`).
+    static func logfmtKey(_ key: String) -> String {
+        let cleaned = String(key.unicodeScalars.map { scalar -> Character in
+            scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7f || scalar == "=" || scalar == "\"" ? "_" : Character(scalar)
+        })
+        return cleaned.isEmpty ? "_" : cleaned
+    }
+
+    /// One JSON object of string members; later duplicates are dropped, as in logfmt.
     static func json(_ fields: [(String, String)]) -> String {
         var seen: Set<String> = []
         var members: [String] = []
@@ -61,6 +75,7 @@ public struct StructuredLogHandler: LogHandler {
         return "{" + members.joined(separator: ",") + "}\n"
     }
 
+    /// `text` as a JSON string literal, which is also a valid quoted logfmt value.
     static func quoted(_ text: String) -> String {
         var output = "\""
         for scalar in text.unicodeScalars {
@@ -82,17 +97,26 @@ public struct StructuredLogHandler: LogHandler {
     }
 }
 
-/// Where log lines go: whole lines, never interleaved between threads.
+/// Where log lines go: whole lines, never interleaved between threads. Standard error in the
+/// operator; a closure (tests, or a process embedding the operator) otherwise.
 public final class LogSink: Sendable {
-    private let handle: Mutex<FileHandle>
+    private let writeLine: @Sendable (String) -> Void
 
+    /// Writes each line to `handle`, one line at a time.
     public init(_ handle: FileHandle) {
-        self.handle = Mutex(handle)
+        let handle = Mutex(handle)
+        writeLine = { line in handle.withLock { $0.write(Data(line.utf8)) } }
+    }
+
+    /// Hands each whole line, newline included, to `write`; `write` must be safe to call from
+    /// several threads at once.
+    public init(_ write: @escaping @Sendable (String) -> Void) {
+        writeLine = write
     }
 
     public static let standardError = LogSink(FileHandle.standardError)
 
     func write(_ line: String) {
-        handle.withLock { $0.write(Data(line.utf8)) }
+        writeLine(line)
     }
 }

@@ -1,11 +1,17 @@
 import Foundation
 import KubeModels
 import TrustlineCore
-import TrustlineOperator
 
-/// Renders `trustline plan` results as text for people or JSON for tools.
-enum PlanPrinter {
-    static func json(_ planned: [PlannedAccess], notes: [String]) throws -> String {
+/// Renders `trustline plan` results as text for people or JSON for tools, and the exit status
+/// they mean (DESIGN section 6: 0 clean, 1 violations), so the command stays a thin shell.
+public enum PlanReport {
+    /// 0 when every resource passes, 1 when at least one is refused.
+    public static func exitStatus(for planned: [PlannedAccess]) -> Int32 {
+        planned.contains(where: \.isRefused) ? 1 : 0
+    }
+
+    /// `{"resources": [...], "refused": N, "notes": [...]}`, keys sorted.
+    public static func json(_ planned: [PlannedAccess], notes: [String]) throws -> String {
         struct Output: Encodable {
             var resources: [PlannedAccess]
             var refused: Int
@@ -17,7 +23,8 @@ enum PlanPrinter {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func text(_ planned: [PlannedAccess], notes: [String]) -> String {
+    /// One block per resource, refusals with each violation's field, then a count line.
+    public static func text(_ planned: [PlannedAccess], notes: [String]) -> String {
         var out = ""
         for note in notes { out += "note: \(note)\n" }
         if planned.isEmpty { out += "no WorkloadAwsAccess resources found\n" }

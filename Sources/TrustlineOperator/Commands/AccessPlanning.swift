@@ -4,36 +4,6 @@ import KubeClient
 import KubeModels
 import TrustlineCore
 
-/// What `trustline plan` reports for one `WorkloadAwsAccess` found in the manifests: the rendered
-/// role, trust policy, policies, tags and ServiceAccount annotations, or every guardrail and spec
-/// violation; with `--live`, also what IAM holds and the exact write calls a reconcile would make.
-public struct PlannedAccess: Sendable, Encodable {
-    /// `file` or `file#N` for the N-th document (0-based) of a multi-document file.
-    public var source: String
-    public var namespace: String
-    public var name: String
-    /// Present when the resource passes validation and guardrails.
-    public var rendered: RenderedAccess?
-    /// `InvalidSpec` or `GuardrailViolation` when refused.
-    public var reason: String?
-    public var violations: [ValidationFailure]
-    /// With `--live`: what was observed and decided.
-    public var live: LiveObservation?
-
-    public var isRefused: Bool { !violations.isEmpty }
-}
-
-/// The read-only IAM observation of `--live` and the calls a reconcile would make from it.
-public struct LiveObservation: Sendable, Encodable {
-    /// `absent`, `owned`, `adoptable`, `foreign` (RoleConflict) or `error`.
-    public var ownership: String
-    public var message: String?
-    /// The read calls made to observe (GetRole, ListRolePolicies, ...), in order.
-    public var readCalls: [String]
-    /// The write calls a reconcile would make, in order; empty when IAM already matches.
-    public var calls: [IAMAction]
-}
-
 /// `trustline plan`'s engine: finds the resources in manifest files, evaluates them with
 /// TrustlineCore exactly as the reconciler does, and with `--live` observes IAM read-only and
 /// plans with `RolePlanner`. Never writes.
@@ -41,61 +11,6 @@ public enum AccessPlanning {
     /// A manifest path that could not be read or parsed.
     public struct InputError: Error, CustomStringConvertible {
         public var description: String
-    }
-
-    /// Every `WorkloadAwsAccess` document under `paths` (files, or directories searched for
-    /// `.yaml`/`.yml`/`.json` files in name order, hidden folders skipped); other kinds are skipped.
-    public static func resources(in paths: [String]) throws -> [(source: String, resource: WorkloadAwsAccess)] {
-        var found: [(String, WorkloadAwsAccess)] = []
-        for file in try manifestFiles(paths) {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw InputError(description: "\(file): cannot be read")
-            }
-            let documents = try YAMLManifest.documents(String(decoding: data, as: UTF8.self), source: file)
-            for document in documents {
-                guard document.kind == WorkloadAwsAccess.descriptor.kind,
-                    document.apiVersion?.hasPrefix(WorkloadAwsAccess.descriptor.group + "/") == true
-                else { continue }
-                let source = documents.count > 1 ? "\(file)#\(document.index)" : file
-                do {
-                    var resource = try document.decode(WorkloadAwsAccess.self)
-                    if resource.metadata.namespace?.isEmpty ?? true { resource.metadata.namespace = "default" }
-                    found.append((source, resource))
-                } catch {
-                    throw InputError(description: "\(source): not a valid WorkloadAwsAccess (\(error))")
-                }
-            }
-        }
-        return found
-    }
-
-    static func manifestFiles(_ paths: [String]) throws -> [String] {
-        var files: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw InputError(description: "\(path): no such file or directory")
-            }
-            guard isDirectory.boolValue else {
-                files.append(path)
-                continue
-            }
-            guard let enumerator = FileManager.default.enumerator(atPath: path) else { continue }
-            var found: [String] = []
-            for case let relative as String in enumerator {
-                // Hidden folders (.git, .build) hold no manifests a user applies.
-                if (relative as NSString).lastPathComponent.hasPrefix(".") {
-                    enumerator.skipDescendants()
-                    continue
-                }
-                let lower = relative.lowercased()
-                if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") {
-                    found.append((path as NSString).appendingPathComponent(relative))
-                }
-            }
-            files += found.sorted()
-        }
-        return files
     }
 
     /// Placeholders a plan renders with when a fact is unknown (offline, nothing configured).

@@ -1,0 +1,74 @@
+import AWSClients
+import Testing
+import TrustlineCore
+@testable import TrustlineOperator
+
+/// `trustline plan --live`: observes IAM read-only and lists the calls a reconcile would make.
+struct AccessPlanningLiveTests {
+    static let settings = OperatorSettings(clusterName: "prod", oidcIssuer: ReconcilerHarness.issuer, awsAccountId: "123456789012")
+
+    /// The plan of `resource` as a manifest (no uid), or, with `uid`, as the operator renders
+    /// the stored resource.
+    static func planned(_ resource: WorkloadAwsAccess = Samples.myApp(), uid: String? = nil) async throws -> PlannedAccess {
+        let context = try await AccessPlanning.renderingContext(settings: settings, aws: nil, kubernetes: nil, region: nil).context
+        var manifest = resource
+        manifest.metadata.uid = uid
+        return AccessPlanning.evaluate(manifest, source: "app.yaml", settings: settings, context: context)
+    }
+
+    @Test func anAbsentRolePlansItsCreationWithoutWriting() async throws {
+        let iam = InMemoryIAM()
+        let live = try #require(await AccessPlanning.observeLive(try await Self.planned(), iam: iam, settings: Self.settings).live)
+        #expect(live.ownership == "absent")
+        #expect(live.calls.first?.apiName == "CreateRole")
+        #expect(live.calls.map(\.apiName).contains("PutRolePolicy"))
+        #expect(live.calls.map(\.apiName).contains("AttachRolePolicy"))
+        #expect(!iam.calls.isEmpty, "IAM was read")
+        #expect(iam.writeCalls.isEmpty, "plan --live never writes: \(iam.actionNames)")
+    }
+
+    @Test func aRoleMadeOutsideTrustlineIsAConflictWithNoCalls() async throws {
+        let iam = InMemoryIAM()
+        iam.seedRole(name: Samples.roleName, path: "/trustline/", trustPolicy: #"{"Version":"2012-10-17","Statement":[]}"#)
+        let live = try #require(await AccessPlanning.observeLive(try await Self.planned(), iam: iam, settings: Self.settings).live)
+        #expect(live.ownership == "foreign")
+        #expect(live.message?.hasPrefix("RoleConflict") == true)
+        #expect(live.calls.isEmpty)
+        #expect(iam.writeCalls.isEmpty)
+    }
+
+    @Test func aRoleTheOperatorMadeForTheResourceNeedsNoCall() async throws {
+        let iam = InMemoryIAM()
+        iam.seedOIDCProvider(issuerHostAndPath: ReconcilerHarness.issuerHostAndPath)
+        // What the operator did for the stored resource (which has a uid)...
+        let first = try #require(await AccessPlanning.observeLive(try await Self.planned(uid: "0b7f2c1e-uid"), iam: iam, settings: Self.settings).live)
+        let executor = IAMActionExecutor(iam: iam)
+        for call in first.calls { try await executor.perform(call) }
+
+        // ...is what the manifest (no uid) plans to: the uid tag is not reported as a change.
+        let planned = await AccessPlanning.observeLive(try await Self.planned(), iam: iam, settings: Self.settings)
+        let second = try #require(planned.live)
+        #expect(planned.rendered?.owner.uid == "0b7f2c1e-uid")
+        #expect(second.ownership == "owned")
+        #expect(second.calls.isEmpty, "\(second.calls.map(\.apiName))")
+        #expect(second.message == "IAM already matches: no write call")
+    }
+
+    @Test func aFailedReadIsReportedNotThrown() async throws {
+        let iam = InMemoryIAM()
+        iam.failAlways("GetRole", with: InMemoryIAM.error("AccessDenied", "not authorized to perform iam:GetRole", status: 403))
+        let live = try #require(await AccessPlanning.observeLive(try await Self.planned(), iam: iam, settings: Self.settings).live)
+        #expect(live.ownership == "error")
+        #expect(live.message?.contains("GetRole") == true)
+        #expect(live.calls.isEmpty)
+    }
+
+    @Test func aRefusedResourceIsNotObserved() async throws {
+        let iam = InMemoryIAM()
+        let refused = try await Self.planned(Samples.myApp(spec: WorkloadAwsAccessSpec(managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"])))
+        #expect(refused.isRefused)
+        let observed = await AccessPlanning.observeLive(refused, iam: iam, settings: Self.settings)
+        #expect(observed.live == nil)
+        #expect(iam.calls.isEmpty)
+    }
+}
