@@ -26,8 +26,13 @@ extension EndToEndSuite {
                 let blocked = try await cluster.waitForCondition("production", "my-app", type: .roleReady, status: "False", reason: "RoleConflict")
                 #expect(blocked.status?.condition(.ready)?.status == .false)
                 #expect(blocked.status?.condition(.ready)?.reason == "RoleConflict")
-                // The only write allowed is the cluster's OIDC provider (--manage-oidc-provider).
+                // The only write allowed is the cluster's OIDC provider (--manage-oidc-provider). A new
+                // resource sends CreateRole without observing first: IAM refuses it (EntityAlreadyExists,
+                // nothing written), and only then is the role observed and found to be someone else's.
+                let refusedCreates = try await running.metrics()["trustline_aws_requests_total{service=\"iam\",action=\"CreateRole\",code=\"EntityAlreadyExists\"}"] ?? 0
+                #expect(refusedCreates <= 1, "one optimistic CreateRole at most: \(refusedCreates)")
                 let writes = try await running.iamWritesByAction().filter { $0.key != "CreateOpenIDConnectProvider" }
+                    .merging(["CreateRole": -refusedCreates], uniquingKeysWith: +).filter { $0.value != 0 }
                 #expect(writes.isEmpty, "IAM role writes despite RoleConflict: \(writes)")
                 #expect(try await Self.snapshot(iam, "e2e.production.my-app") == before)
 
@@ -35,6 +40,7 @@ extension EndToEndSuite {
                 try await cluster.eventually("the resource is gone") { try await cluster.resource("production", "my-app") == nil ? true : nil }
                 #expect(try await Self.snapshot(iam, "e2e.production.my-app") == before)
                 let writesAfterDeletion = try await running.iamWritesByAction().filter { $0.key != "CreateOpenIDConnectProvider" }
+                    .merging(["CreateRole": -refusedCreates], uniquingKeysWith: +).filter { $0.value != 0 }
                 #expect(writesAfterDeletion.isEmpty, "IAM role writes after deleting a RoleConflict resource: \(writesAfterDeletion)")
             }
         }

@@ -40,7 +40,8 @@ import TrustlineCore
         #expect(provider.clientIds == ["sts.amazonaws.com", "vault"])
         #expect(provider.thumbprints == [String(repeating: "b", count: 40)])
         ConditionExpectation.converged.check(harness.resource()?.status)
-        #expect(Array(harness.iam.actionNames.prefix(3)) == ["ListOpenIDConnectProviders", "CreateOpenIDConnectProvider", "GetRole"])
+        // A resource never reconciled before creates its role without observing first.
+        #expect(Array(harness.iam.actionNames.prefix(3)) == ["ListOpenIDConnectProviders", "CreateOpenIDConnectProvider", "CreateRole"])
     }
 
     @Test func providerCheckIsRefreshedOncePerResyncPeriod() async throws {
@@ -106,13 +107,20 @@ import TrustlineCore
         var stage: ReconcileStage
         var reason: ConditionReason
         var messageContains: [String]
+        /// The resource already carries the finalizer (an earlier reconcile got that far), so
+        /// the role is observed first instead of created right away.
+        var reconciledBefore = false
     }
 
     static let awsFailures: [AWSFailureCase] = [
         AWSFailureCase(
             description: "throttled observing", action: "GetRole",
             error: InMemoryIAM.error("Throttling", "Rate exceeded", status: 400), stage: .role, reason: .awsThrottled,
-            messageContains: ["GetRole", "Throttling"]),
+            messageContains: ["GetRole", "Throttling"], reconciledBefore: true),
+        AWSFailureCase(
+            description: "throttled creating a new resource's role", action: "CreateRole",
+            error: InMemoryIAM.error("Throttling", "Rate exceeded", status: 400), stage: .role, reason: .awsThrottled,
+            messageContains: ["CreateRole", "Throttling"]),
         AWSFailureCase(
             description: "throttled putting a policy", action: "PutRolePolicy",
             error: InMemoryIAM.error("Throttling", "Rate exceeded", status: 400), stage: .policies, reason: .awsThrottled,
@@ -134,7 +142,7 @@ import TrustlineCore
     @Test(arguments: awsFailures)
     func awsFailuresAreReportedWithTheirCodeAndRetriedWithBackoff(_ testCase: AWSFailureCase) async throws {
         let harness = ReconcilerHarness()
-        try harness.apply(Samples.myApp())
+        try harness.apply(Samples.myApp(finalizers: testCase.reconciledBefore ? [CleanupFinalizer.name] : nil))
         harness.iam.fail(testCase.action, with: testCase.error)
 
         let result = await harness.reconcile()
@@ -181,7 +189,7 @@ import TrustlineCore
 
     @Test func anotherBlockerKeepsTheTransitionTimeButIsAnnouncedAgain() async throws {
         let harness = ReconcilerHarness()
-        try harness.apply(Samples.myApp())
+        try harness.apply(Samples.myApp(finalizers: [CleanupFinalizer.name]))
         harness.iam.fail("GetRole", with: InMemoryIAM.error("Throttling", "Rate exceeded", status: 400))
         _ = await harness.reconcile()
         let first = try #require(harness.resource()?.status?.condition(.ready))
@@ -199,7 +207,7 @@ import TrustlineCore
 
     @Test func sameFailureAgainWritesNoNewStatusOrEvent() async throws {
         let harness = ReconcilerHarness()
-        try harness.apply(Samples.myApp())
+        try harness.apply(Samples.myApp(finalizers: [CleanupFinalizer.name]))
         harness.iam.failAlways("GetRole", with: InMemoryIAM.error("Throttling", "Rate exceeded", status: 400))
         _ = await harness.reconcile()
         harness.resetCalls()

@@ -44,7 +44,9 @@ def make_client(endpoint, account_id, pool_size):
     client = boto3.session.Session().client(
         "iam", endpoint_url=endpoint, region_name="us-east-1",
         aws_access_key_id="testing", aws_secret_access_key="testing",
-        config=Config(max_pool_connections=max(pool_size, 10), retries={"max_attempts": 1}))
+        # The same retry policy as the operator (AWS standard mode, 3 attempts): at N=1000 moto
+        # answers an occasional 500 under concurrency, which both sides must ride out alike.
+        config=Config(max_pool_connections=max(pool_size, 10), retries={"mode": "standard", "max_attempts": 3}))
 
     def add_account_header(request, **_):
         request.headers["x-moto-account-id"] = account_id

@@ -7,6 +7,12 @@ import TrustlineCore
 /// the fewest IAM calls with core's `RolePlanner` and execute them. Concurrent operators are
 /// tolerated: EntityAlreadyExists on create leads to observing again and converging what is
 /// there, when it turns out to be ours.
+///
+/// A resource seen for the first time (see `RoleExpectation.noRoleYet`) skips the first
+/// observation and plans against "no role": CreateRole carries everything it can, so a new
+/// resource costs exactly the creation plan's calls. Safety does not depend on the guess: a role
+/// that exists after all makes CreateRole fail with EntityAlreadyExists before anything is
+/// written, and the next round observes it and runs the ownership check as usual.
 struct RoleConvergence: Sendable {
     /// What converging changed.
     struct Result: Sendable {
@@ -18,19 +24,30 @@ struct RoleConvergence: Sendable {
         var differences: [String]
     }
 
+    /// What the reconciler knows about the role before asking IAM.
+    enum RoleExpectation: Sendable, Equatable {
+        /// Nothing: observe it first.
+        case unknown
+        /// The resource was never reconciled before: this reconcile added its finalizer (so no
+        /// earlier reconcile got as far as IAM) and its status names no role. The role is most
+        /// likely absent, so the first round creates it without observing.
+        case noRoleYet
+    }
+
     /// How often a create that raced with another writer is re-observed before giving up for now.
     static let maximumRaceRounds = 3
 
     let iam: any IAMAPI
     let adoptionPolicy: AdoptionPolicy
 
-    func converge(_ rendered: RenderedAccess, logger: Logger) async throws(ReconcileBlock) -> Result {
+    func converge(_ rendered: RenderedAccess, expecting expectation: RoleExpectation = .unknown, logger: Logger) async throws(ReconcileBlock) -> Result {
         let desired = rendered.role
         var performed: [IAMAction] = []
         var differences: [String]?
         var createdRole = false
-        for _ in 0..<Self.maximumRaceRounds {
-            let observed = try await observe(desired.name)
+        for round in 0..<Self.maximumRaceRounds {
+            let guessed = round == 0 && expectation == .noRoleYet
+            let observed: ObservedRole? = if guessed { nil } else { try await observe(desired.name) }
             let decision = OwnershipCheck.decide(observed: observed, owner: rendered.owner, adoptionPolicy: adoptionPolicy)
             if case .foreign(let message) = decision {
                 throw ReconcileBlock(stage: .role, reason: .roleConflict, message: message, retry: .afterInterval)
@@ -41,7 +58,7 @@ struct RoleConvergence: Sendable {
                 ])
             }
             let plan = RolePlanner.plan(desired: desired, observed: observed)
-            if differences == nil {
+            if differences == nil, !guessed {
                 differences = RoleDiff.compute(desired: desired, observed: observed).descriptions
             }
             let outcome = try await execute(plan, createdRole: &createdRole, performed: &performed, logger: logger)

@@ -23,6 +23,8 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
     /// foreign role, a missing OIDC provider or ServiceAccount).
     let blockedRetryInterval: Duration
     let oidcProviders: OIDCProviderCheck
+    /// The watch caches to read the resource and ServiceAccounts from; nil reads the API server.
+    private(set) var cache: (any ReconcileCache)?
 
     /// - Parameters:
     ///   - settings: the operator's settings (cluster name, role path, boundary, guardrails, adoption).
@@ -46,6 +48,13 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         self.oidcProviders = OIDCProviderCheck(iam: iam, clock: clock, refreshInterval: settings.resyncPeriod)
     }
 
+    /// This reconciler reading from `cache` instead of the API server.
+    func reading(from cache: any ReconcileCache) -> WorkloadAwsAccessReconciler {
+        var copy = self
+        copy.cache = cache
+        return copy
+    }
+
     var context: RenderingContext { environment.renderingContext(settings: settings) }
     var publisher: StatusPublisher { StatusPublisher(kubernetes: kubernetes, events: events, clock: clock) }
 
@@ -53,11 +62,15 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         var logger = logger
         logger[metadataKey: "resource"] = "\(key)"
         let fetched: WorkloadAwsAccess?
-        do {
-            fetched = try await kubernetes.getIfPresent(WorkloadAwsAccess.self, namespace: key.namespace, name: key.name)
-        } catch {
-            logger.warning("could not read the resource: \(error)")
-            return .transientError("could not read \(key): \(error)")
+        if let cache {
+            fetched = cache.resource(key)
+        } else {
+            do {
+                fetched = try await kubernetes.getIfPresent(WorkloadAwsAccess.self, namespace: key.namespace, name: key.name)
+            } catch {
+                logger.warning("could not read the resource: \(error)")
+                return .transientError("could not read \(key): \(error)")
+            }
         }
         guard let resource = fetched else {
             logger.debug("resource is gone")
@@ -68,6 +81,7 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
             return await cleanup.clean(resource, logger: logger)
         }
         let withFinalizer: WorkloadAwsAccess
+        let firstReconcile = !CleanupFinalizer.isPresent(on: resource)
         do {
             withFinalizer = try await CleanupFinalizer.add(to: resource, using: kubernetes)
         } catch let error as KubeAPIError where error.isNotFound {
@@ -76,11 +90,15 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
             logger.warning("could not add finalizer: \(error)")
             return .transientError("could not add finalizer \(CleanupFinalizer.name): \(error)")
         }
-        return await converge(withFinalizer, logger: logger)
+        // Our finalizer was just written (guarded by the resourceVersion, so no earlier reconcile
+        // had written it) and status names no role: no reconcile of this resource ever reached
+        // IAM, and the role is created without observing first (see `RoleConvergence`).
+        let neverReconciled = firstReconcile && (resource.status?.roleName ?? "").isEmpty
+        return await converge(withFinalizer, expecting: neverReconciled ? .noRoleYet : .unknown, logger: logger)
     }
 
     /// Steps 1 to 7 for a resource that is not being deleted.
-    private func converge(_ resource: WorkloadAwsAccess, logger: Logger) async -> ReconcileResult {
+    private func converge(_ resource: WorkloadAwsAccess, expecting expectation: RoleConvergence.RoleExpectation, logger: Logger) async -> ReconcileResult {
         var fields = resource.status ?? WorkloadAwsAccessStatus()
         fields.conditions = []
         do {
@@ -89,11 +107,12 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
             fields.serviceAccountName = rendered.serviceAccountName
             fields.oidcProviderArn = rendered.oidcProviderArn
             try await ensureOIDCProvider(rendered, logger: logger)
-            let role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy).converge(rendered, logger: logger)
+            let role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy)
+                .converge(rendered, expecting: expectation, logger: logger)
             fields.roleArn = role.roleArn
             try await retirePreviousRole(of: resource, replacedBy: rendered, logger: logger)
             await reportDrift(role, of: resource)
-            _ = try await ServiceAccountConvergence(kubernetes: kubernetes).converge(rendered, for: resource, logger: logger)
+            _ = try await ServiceAccountConvergence(kubernetes: kubernetes, cache: cache).converge(rendered, for: resource, logger: logger)
             let message = "role \(role.roleArn) is in place for ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName)"
             return await finish(.converged(message: message), fields: fields, resource: resource, result: .done, logger: logger)
         } catch {

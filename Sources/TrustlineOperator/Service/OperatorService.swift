@@ -144,7 +144,7 @@ struct TermRunner: Sendable {
             health.markReady()
         }
         let controller = Controller(
-            reconciler: reconciler,
+            reconciler: reconciler.reading(from: watches),
             configuration: ControllerConfiguration(
                 name: "workloadawsaccess", concurrency: settings.concurrency,
                 resync: ResyncSchedule(period: settings.resyncPeriod, jitter: 0.1)),

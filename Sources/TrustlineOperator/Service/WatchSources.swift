@@ -6,16 +6,20 @@ import TrustlineCore
 
 /// The event sources of the WorkloadAwsAccess controller: a reflector of the resources (one per
 /// watched namespace, or one for all), and a reflector of ServiceAccounts whose changes are
-/// mapped to the resources that own or annotate them. The resource caches also answer
-/// `knownKeys` for resync and the managed-resources gauge.
-final class WatchSources: Sendable {
+/// mapped to the resources that own or annotate them. The caches also answer `knownKeys` for
+/// resync and the managed-resources gauge, and are what the reconciler reads (`ReconcileCache`).
+final class WatchSources: ReconcileCache {
     let kubernetes: any KubernetesAPI
     /// nil: all namespaces.
     let namespaces: [String?]
     let stores: [ObjectStore<WorkloadAwsAccess>]
+    /// ServiceAccounts, per namespace like `stores`.
+    let accountStores: [ObjectStore<ServiceAccount>]
     /// Called once every primary reflector has completed its first list.
     let onSynced: @Sendable () -> Void
     private let syncedReflectors = Mutex<Set<Int>>([])
+    /// Indexes of the ServiceAccount reflectors that completed their first list.
+    private let syncedAccountReflectors = Mutex<Set<Int>>([])
     /// What was last seen of each resource that matters for reconciling: status-only changes
     /// (our own status writes) do not enqueue it again.
     private let fingerprints = Mutex<[ObjectKey: Fingerprint]>([:])
@@ -40,6 +44,7 @@ final class WatchSources: Sendable {
         self.kubernetes = kubernetes
         namespaces = watchNamespaces.isEmpty ? [nil] : watchNamespaces.map { Optional($0) }
         stores = namespaces.map { _ in ObjectStore<WorkloadAwsAccess>() }
+        accountStores = namespaces.map { _ in ObjectStore<ServiceAccount>() }
         self.onSynced = onSynced
     }
 
@@ -54,12 +59,32 @@ final class WatchSources: Sendable {
             sources.append(EventSource.mapping("workloadawsaccesses@\(namespace ?? "*")", reflector) { [self] event in
                 self.keys(for: event, reflectorIndex: index)
             })
-            let serviceAccounts = Reflector<ServiceAccount>(api: kubernetes, namespace: namespace)
+            let serviceAccounts = Reflector<ServiceAccount>(api: kubernetes, namespace: namespace, store: accountStores[index])
             sources.append(EventSource.mapping("serviceaccounts@\(namespace ?? "*")", serviceAccounts) { [self] event in
-                self.owners(of: event)
+                self.owners(of: event, reflectorIndex: index)
             })
         }
         return sources
+    }
+
+    // MARK: ReconcileCache
+
+    func resource(_ key: ObjectKey) -> WorkloadAwsAccess? {
+        guard let index = storeIndex(for: key.namespace) else { return nil }
+        return stores[index].get(key)
+    }
+
+    func serviceAccount(namespace: String, name: String) -> CacheLookup<ServiceAccount> {
+        guard let index = storeIndex(for: namespace), syncedAccountReflectors.withLock({ $0.contains(index) }) else {
+            return .unsynced
+        }
+        guard let account = accountStores[index].get(namespace: namespace, name: name) else { return .absent }
+        return .present(account)
+    }
+
+    /// The cache covering `namespace`: its own, or the all-namespaces one.
+    private func storeIndex(for namespace: String?) -> Int? {
+        namespaces.firstIndex(of: namespace) ?? namespaces.firstIndex(of: nil)
     }
 
     private func keys(for event: ReflectorEvent<WorkloadAwsAccess>, reflectorIndex: Int) -> [ObjectKey] {
@@ -103,9 +128,10 @@ final class WatchSources: Sendable {
     /// namespace that names it (one that only annotates an existing ServiceAccount). Changes to
     /// anything but annotations and owners are ignored, and so is the first sight of a
     /// ServiceAccount the operator created already annotated: the echo of its own write.
-    private func owners(of event: ReflectorEvent<ServiceAccount>) -> [ObjectKey] {
+    private func owners(of event: ReflectorEvent<ServiceAccount>, reflectorIndex: Int) -> [ObjectKey] {
         switch event {
         case .restarted(let accounts):
+            syncedAccountReflectors.withLock { _ = $0.insert(reflectorIndex) }
             // Only add: this reflector covers one namespace of several, and it reports the
             // ServiceAccounts that vanished meanwhile as `.deleted` right after.
             accountFingerprints.withLock { known in

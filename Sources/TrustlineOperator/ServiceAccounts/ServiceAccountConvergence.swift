@@ -8,6 +8,8 @@ import TrustlineCore
 /// existing one only gets our annotations merge-patched on and is never taken over.
 struct ServiceAccountConvergence: Sendable {
     let kubernetes: any KubernetesAPI
+    /// The ServiceAccount watch cache; nil (or not synced yet) reads the API server.
+    var cache: (any ReconcileCache)?
 
     /// Whether the ServiceAccount was created, patched or already right.
     enum Change: Sendable, Equatable {
@@ -20,10 +22,15 @@ struct ServiceAccountConvergence: Sendable {
         let namespace = resource.namespace
         let name = rendered.serviceAccountName
         let existing: ServiceAccount?
-        do {
-            existing = try await kubernetes.getIfPresent(ServiceAccount.self, namespace: namespace, name: name)
-        } catch {
-            throw Self.kubernetesBlock(error, doing: "read ServiceAccount \(namespace)/\(name)")
+        switch cache?.serviceAccount(namespace: namespace, name: name) ?? .unsynced {
+        case .present(let cached):
+            existing = cached
+        case .absent where rendered.createServiceAccount:
+            // Not in the synced cache: create it without asking first; AlreadyExists (the cache
+            // was behind) reads it and carries on with the existing one.
+            return try await create(rendered, for: resource, logger: logger)
+        case .absent, .unsynced:
+            existing = try await read(namespace: namespace, name: name)
         }
         guard let existing else {
             guard rendered.createServiceAccount else {
@@ -34,13 +41,28 @@ struct ServiceAccountConvergence: Sendable {
             }
             return try await create(rendered, for: resource, logger: logger)
         }
+        return try await converge(existing, rendered, for: resource, logger: logger)
+    }
+
+    /// An existing ServiceAccount: annotated unless another resource created it.
+    private func converge(
+        _ existing: ServiceAccount, _ rendered: RenderedAccess, for resource: WorkloadAwsAccess, logger: Logger
+    ) async throws(ReconcileBlock) -> Change {
         if let holder = Self.otherOwner(of: existing, than: resource) {
             throw ReconcileBlock(
                 stage: .serviceAccount, reason: .waitingForServiceAccount,
-                message: "ServiceAccount \(namespace)/\(name) was created for WorkloadAwsAccess \(holder) and carries its role; point spec.serviceAccount.name at another ServiceAccount, or delete \(holder)",
+                message: "ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName) was created for WorkloadAwsAccess \(holder) and carries its role; point spec.serviceAccount.name at another ServiceAccount, or delete \(holder)",
                 retry: .afterInterval)
         }
         return try await annotate(existing, rendered, for: resource, logger: logger)
+    }
+
+    private func read(namespace: String, name: String) async throws(ReconcileBlock) -> ServiceAccount? {
+        do {
+            return try await kubernetes.getIfPresent(ServiceAccount.self, namespace: namespace, name: name)
+        } catch {
+            throw Self.kubernetesBlock(error, doing: "read ServiceAccount \(namespace)/\(name)")
+        }
     }
 
     /// The name of another WorkloadAwsAccess that created this ServiceAccount, if any: two
@@ -59,11 +81,14 @@ struct ServiceAccountConvergence: Sendable {
             logger.info("created ServiceAccount", metadata: ["serviceAccount": "\(rendered.serviceAccountName)"])
             return .created
         } catch let error as KubeAPIError where error.isAlreadyExists {
-            // Created by someone else since we looked: annotate it on the next attempt.
-            throw ReconcileBlock(
-                stage: .serviceAccount, reason: .waitingForServiceAccount,
-                message: "ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName) appeared while being created; retrying",
-                retry: .withBackoff, reportsStatus: false)
+            // Created by someone else since we (or the cache) looked: converge the one that is there.
+            guard let existing = try await read(namespace: resource.namespace, name: rendered.serviceAccountName) else {
+                throw ReconcileBlock(
+                    stage: .serviceAccount, reason: .waitingForServiceAccount,
+                    message: "ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName) appeared and vanished while being created; retrying",
+                    retry: .withBackoff, reportsStatus: false)
+            }
+            return try await converge(existing, rendered, for: resource, logger: logger)
         } catch {
             throw Self.kubernetesBlock(error, doing: "create ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName)")
         }

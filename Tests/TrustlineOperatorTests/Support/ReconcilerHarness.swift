@@ -4,7 +4,7 @@ import KubeModels
 import Logging
 import Synchronization
 import TrustlineCore
-import TrustlineOperator
+@testable import TrustlineOperator
 
 /// A calendar clock tests move by hand.
 final class TestWallClock: WallClock {
@@ -50,7 +50,9 @@ struct CapturingLogHandler: LogHandler {
 }
 
 /// The reconciler wired to in-memory IAM and Kubernetes, with the Kubernetes-backed event
-/// recorder, a fixed clock and captured logs: what every reconciler test starts from.
+/// recorder, a fixed clock and captured logs: what every reconciler test starts from. Like the
+/// operator, it reads the resource and ServiceAccounts from a watch cache (in sync unless a test
+/// makes it lag); `readsCache: false` makes it GET them from the API server instead.
 struct ReconcilerHarness {
     static let issuer = "https://oidc.example.com/id/ABC"
     static let issuerHostAndPath = "oidc.example.com/id/ABC"
@@ -62,16 +64,19 @@ struct ReconcilerHarness {
     let logs = CapturedLogs()
     let settings: OperatorSettings
     let reconciler: WorkloadAwsAccessReconciler
+    let cache: InMemoryReconcileCache
 
-    init(settings: OperatorSettings = OperatorSettings(clusterName: "prod"), oidcProviderExists: Bool = true) {
+    init(settings: OperatorSettings = OperatorSettings(clusterName: "prod"), oidcProviderExists: Bool = true, readsCache: Bool = true) {
         self.settings = settings
         if oidcProviderExists { iam.seedOIDCProvider(issuerHostAndPath: Self.issuerHostAndPath) }
         let logger = logs.logger()
         let recorder = KubernetesEventRecorder(kubernetes: kubernetes, clock: clock, reportingInstance: "trustline-test", logger: logger)
-        reconciler = WorkloadAwsAccessReconciler(
+        let uncached = WorkloadAwsAccessReconciler(
             settings: settings,
             environment: OperatorEnvironment(accountId: iam.accountId, oidcIssuer: Self.issuer, oidcThumbprints: [String(repeating: "b", count: 40)]),
             iam: iam, kubernetes: kubernetes, clock: clock, events: recorder, logger: logger, blockedRetryInterval: .seconds(30))
+        cache = InMemoryReconcileCache(kubernetes: kubernetes)
+        reconciler = readsCache ? uncached.reading(from: cache) : uncached
     }
 
     /// Stores the resource as `kubectl apply` would; returns it with uid and generation.
