@@ -60,9 +60,11 @@ import Testing
 
     @Test func bookmarksArriveWhenAllowed() async throws {
         var options = KubeTestServerOptions()
-        options.bookmarkInterval = .milliseconds(200)
+        // 50 intervals in the watch's 5 s: two bookmarks arrive even when the test run starves
+        // the server's threads for a few seconds.
+        options.bookmarkInterval = .milliseconds(100)
         try await ServerFixture.with(options) { fixture in
-            let events = try await fixture.watchEvents(Self.configMaps + "?watch=true&allowWatchBookmarks=true&resourceVersion=1&timeoutSeconds=3", seconds: 10)
+            let events = try await fixture.watchEvents(Self.configMaps + "?watch=true&allowWatchBookmarks=true&resourceVersion=1&timeoutSeconds=5", seconds: 20)
             let bookmarks = events.filter { $0["type"] == "BOOKMARK" }
             #expect(bookmarks.count >= 2)
             #expect(bookmarks.first?[path: ["object", "kind"]] == "ConfigMap")

@@ -100,6 +100,10 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def send_body(self, status, body, content_type="text/plain"):
+        # 204, 205 and 304 carry no content (RFC 9110); bytes after their headers would be read
+        # as the start of the next response on a reused connection ("HTTP/0.9").
+        if status in (204, 205, 304):
+            body = b""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
