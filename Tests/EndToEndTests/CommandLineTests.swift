@@ -8,23 +8,23 @@ extension EndToEndSuite {
         @Test("verify assumes the role with a ServiceAccount token; plan --live reports no call; plan refuses a guardrail violation with exit 1")
         func verifyAndPlan() async throws {
             try await TestCluster.with { cluster in
-                try cluster.applySample("production-my-app.yaml")
+                try await cluster.applySample("production-my-app.yaml")
                 _ = try cluster.startOperator(resyncPeriod: "10m")
                 try await cluster.waitForCondition("production", "my-app", type: .ready, status: "True")
                 let binary = try TestTools.trustlineBinary()
                 var environment = ProcessInfo.processInfo.environment.merging(cluster.moto.clientEnvironment) { _, new in new }
                 environment["KUBECONFIG"] = cluster.kubeconfigPath
 
-                let verify = try TestTools.run(binary, ["verify", "production/my-app"], environment: environment)
+                let verify = try await TestTools.run(binary, ["verify", "production/my-app"], environment: environment)
                 #expect(verify.status == 0, "\(verify.output)")
                 #expect(verify.output.contains("assumed role:    arn:aws:sts::\(MotoServer.accountId):assumed-role/e2e.production.my-app/trustline-verify"), "\(verify.output)")
 
-                let missing = try TestTools.run(binary, ["verify", "production/absent"], environment: environment)
+                let missing = try await TestTools.run(binary, ["verify", "production/absent"], environment: environment)
                 #expect(missing.status == 1)
                 #expect(missing.output.contains("does not exist"))
 
                 let sample = TestTools.repositoryRoot + "/config/samples/production-my-app.yaml"
-                let live = try TestTools.run(
+                let live = try await TestTools.run(
                     binary, ["plan", "--live", "--cluster-name", "e2e", "--kubeconfig", cluster.kubeconfigPath, sample], environment: environment)
                 #expect(live.status == 0, "\(live.output)")
                 #expect(live.output.contains("owned - IAM already matches: no write call"), "\(live.output)")
@@ -32,11 +32,11 @@ extension EndToEndSuite {
 
                 let refusedPath = (cluster.directory as NSString).appendingPathComponent("refused.yaml")
                 try Manifests.access(name: "refused", managed: ["arn:aws:iam::aws:policy/IAMFullAccess"]).write(toFile: refusedPath, atomically: true, encoding: .utf8)
-                let refused = try TestTools.run(binary, ["plan", "--cluster-name", "e2e", "--output", "json", refusedPath], environment: environment)
+                let refused = try await TestTools.run(binary, ["plan", "--cluster-name", "e2e", "--output", "json", refusedPath], environment: environment)
                 #expect(refused.status == 1, "\(refused.output)")
                 #expect(refused.output.contains("\"field\" : \"spec.managedPolicyArns[0]\"") || refused.output.contains("\"field\":\"spec.managedPolicyArns[0]\""), "\(refused.output)")
 
-                let usage = try TestTools.run(binary, ["plan", "--output", "yaml", refusedPath], environment: environment)
+                let usage = try await TestTools.run(binary, ["plan", "--output", "yaml", refusedPath], environment: environment)
                 #expect(usage.status == 2)
             }
         }
@@ -46,7 +46,7 @@ extension EndToEndSuite {
             ([], ["TRUSTLINE_CLUSTER_NAME": "fromenv"], "fromenv.production.reports"),
             (["--cluster-name", "fromflag"], ["TRUSTLINE_CLUSTER_NAME": "fromenv"], "fromflag.production.reports"),
         ])
-        func settingsPrecedence(flags: [String], environment extra: [String: String], expectedRole: String) throws {
+        func settingsPrecedence(flags: [String], environment extra: [String: String], expectedRole: String) async throws {
             let binary = try TestTools.trustlineBinary()
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustline-settings-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -56,12 +56,12 @@ extension EndToEndSuite {
             var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TRUSTLINE_") }
             environment.merge(extra) { _, new in new }
             let sample = TestTools.repositoryRoot + "/config/samples/production-reports-managed-only.yaml"
-            let result = try TestTools.run(binary, ["plan", "--config", config] + flags + [sample], environment: environment)
+            let result = try await TestTools.run(binary, ["plan", "--config", config] + flags + [sample], environment: environment)
             #expect(result.status == 0, "\(result.output)")
             #expect(result.output.contains("role: \(expectedRole)\n"), "\(result.output)")
             #expect(result.output.contains("path: /from-file/\n"), "\(result.output)")
 
-            let bad = try TestTools.run(binary, ["plan", "--config", config, "--resync-period", "ten minutes", sample], environment: environment)
+            let bad = try await TestTools.run(binary, ["plan", "--config", config, "--resync-period", "ten minutes", sample], environment: environment)
             #expect(bad.status == 2)
             #expect(bad.output.contains("resyncPeriod"), "\(bad.output)")
         }

@@ -13,9 +13,9 @@ extension EndToEndSuite {
             try await TestCluster.with(namespaces: ["production", "staging"]) { cluster in
                 let proxy = try await IAMFaultProxy.start(upstream: cluster.moto.url, logDirectory: cluster.directory)
                 defer { proxy.stop() }
-                try cluster.applySample("production-my-app.yaml")
-                try cluster.applySample("production-reports-managed-only.yaml")
-                try cluster.applySample("staging-worker.yaml")
+                try await cluster.applySample("production-my-app.yaml")
+                try await cluster.applySample("production-reports-managed-only.yaml")
+                try await cluster.applySample("staging-worker.yaml")
                 let faults = cluster.server.faults
                 // Status writes and finalizer updates of the resources conflict a few times, reads fail.
                 faults.failNextRequests(4, status: 409, method: "PUT", pathPrefix: "/apis/trustline.dev/")
@@ -39,7 +39,7 @@ extension EndToEndSuite {
 
                 // After the dropped watches, a change is still seen and converged.
                 faults.dropAllWatches()
-                try cluster.apply(Manifests.access(name: "my-app", tags: ["team": "payments", "after": "faults"]))
+                try await cluster.apply(Manifests.access(name: "my-app", tags: ["team": "payments", "after": "faults"]))
                 try await cluster.eventually(timeout: .seconds(60), "the change after dropped watches converged") { () -> Bool? in
                     let tags = try await cluster.moto.iam.listRoleTags(roleName: "e2e.production.my-app")
                     return tags.contains { $0.key == "after" && $0.value == "faults" } ? true : nil

@@ -10,7 +10,7 @@ extension EndToEndSuite {
         @Test("SIGTERM mid-reconcile: the reconcile finishes (Ready written) and the process exits 0")
         func sigtermDrains() async throws {
             try await TestCluster.with { cluster in
-                try cluster.apply(Manifests.access(name: "my-app"))
+                try await cluster.apply(Manifests.access(name: "my-app"))
                 // Every API response is slowed down, so one reconcile takes several seconds.
                 cluster.server.faults.latency = .milliseconds(700)
                 let running = try cluster.startOperator(resyncPeriod: "10m")

@@ -14,8 +14,8 @@ extension EndToEndSuite {
         func namespaceIsolation() async throws {
             try await TestCluster.with(namespaces: ["production", "staging"]) { cluster in
                 // Same resource and ServiceAccount names in two namespaces.
-                try cluster.apply(Manifests.access(name: "my-app", namespace: "production"))
-                try cluster.apply(Manifests.access(name: "intruder", namespace: "staging", serviceAccount: "my-app"))
+                try await cluster.apply(Manifests.access(name: "my-app", namespace: "production"))
+                try await cluster.apply(Manifests.access(name: "intruder", namespace: "staging", serviceAccount: "my-app"))
                 _ = try cluster.startOperator()
                 try await cluster.waitForCondition("production", "my-app", type: .ready, status: "True")
                 let intruder = try await cluster.waitForCondition("staging", "intruder", type: .ready, status: "True")
@@ -39,9 +39,9 @@ extension EndToEndSuite {
         @Test("--watch-namespaces limits the operator to those namespaces")
         func watchNamespaces() async throws {
             try await TestCluster.with(namespaces: ["production", "staging", "dev"]) { cluster in
-                try cluster.apply(Manifests.access(name: "my-app", namespace: "production"))
-                try cluster.apply(Manifests.access(name: "worker", namespace: "staging"))
-                try cluster.apply(Manifests.access(name: "tool", namespace: "dev"))
+                try await cluster.apply(Manifests.access(name: "my-app", namespace: "production"))
+                try await cluster.apply(Manifests.access(name: "worker", namespace: "staging"))
+                try await cluster.apply(Manifests.access(name: "tool", namespace: "dev"))
                 let running = try cluster.startOperator(extraArguments: ["--watch-namespaces", "staging,dev"])
                 try await cluster.waitForCondition("staging", "worker", type: .ready, status: "True")
                 try await cluster.waitForCondition("dev", "tool", type: .ready, status: "True")
@@ -57,9 +57,9 @@ extension EndToEndSuite {
         @Test("an operator SIGKILLed mid-reconcile and restarted converges with no orphaned role")
         func crashRestart() async throws {
             try await TestCluster.with(namespaces: ["production", "staging"]) { cluster in
-                try cluster.applySample("production-my-app.yaml")
-                try cluster.applySample("production-reports-managed-only.yaml")
-                try cluster.applySample("staging-worker.yaml")
+                try await cluster.applySample("production-my-app.yaml")
+                try await cluster.applySample("production-reports-managed-only.yaml")
+                try await cluster.applySample("staging-worker.yaml")
                 let first = try cluster.startOperator(name: "crashing")
                 try await cluster.eventually(timeout: .seconds(60), "the first IAM write") { () -> Bool? in
                     try await first.total("trustline_iam_writes_total") > 0 ? true : nil
@@ -80,7 +80,7 @@ extension EndToEndSuite {
                     #expect(tags.contains { $0.key == "trustline.dev/cluster" && $0.value == "e2e" })
                 }
                 // Delete the two Delete-policy resources: their roles go, none is left behind.
-                try cluster.kubectlChecked(["delete", "workloadawsaccess", "my-app", "reports", "-n", "production", "--timeout=60s"])
+                try await cluster.kubectlChecked(["delete", "workloadawsaccess", "my-app", "reports", "-n", "production", "--timeout=60s"])
                 for roleName in ["e2e.production.my-app", "e2e.production.reports"] {
                     await #expect(throws: AWSClientError.self) { _ = try await cluster.moto.iam.getRole(roleName: roleName) }
                 }

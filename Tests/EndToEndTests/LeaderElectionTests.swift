@@ -12,7 +12,7 @@ extension EndToEndSuite {
         @Test("only the leader reconciles; a SIGKILLed leader is replaced within 20s", arguments: [false, true])
         func takeover(graceful: Bool) async throws {
             try await TestCluster.with { cluster in
-                try cluster.apply(Manifests.access(name: "my-app"))
+                try await cluster.apply(Manifests.access(name: "my-app"))
                 let first = try cluster.startOperator(name: "first", resyncPeriod: "10m", extraArguments: ["--leader-elect"])
                 try await cluster.waitForCondition("production", "my-app", type: .ready, status: "True")
                 let second = try cluster.startOperator(name: "second", resyncPeriod: "10m", extraArguments: ["--leader-elect"])
@@ -27,7 +27,7 @@ extension EndToEndSuite {
                 let stopped = ContinuousClock.now
                 if graceful { first.stop() } else { first.process.kill9() }
                 // A change only a live leader can converge.
-                try cluster.apply(Manifests.access(name: "my-app", tags: ["team": "payments", "leader": "second"]))
+                try await cluster.apply(Manifests.access(name: "my-app", tags: ["team": "payments", "leader": "second"]))
                 try await cluster.eventually(timeout: .seconds(40), "the second operator converged the change") { () -> Bool? in
                     let tags = try await cluster.moto.iam.listRoleTags(roleName: "e2e.production.my-app")
                     return tags.contains { $0.key == "leader" && $0.value == "second" } ? true : nil

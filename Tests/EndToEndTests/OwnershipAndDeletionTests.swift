@@ -21,7 +21,7 @@ extension EndToEndSuite {
                 try await iam.putRolePolicy(roleName: "e2e.production.my-app", policyName: "theirs", policyDocument: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"#)
                 let before = try await Self.snapshot(iam, "e2e.production.my-app")
 
-                try cluster.apply(Manifests.access(name: "my-app"))
+                try await cluster.apply(Manifests.access(name: "my-app"))
                 let running = try cluster.startOperator()
                 let blocked = try await cluster.waitForCondition("production", "my-app", type: .roleReady, status: "False", reason: "RoleConflict")
                 #expect(blocked.status?.condition(.ready)?.status == .false)
@@ -36,7 +36,7 @@ extension EndToEndSuite {
                 #expect(writes.isEmpty, "IAM role writes despite RoleConflict: \(writes)")
                 #expect(try await Self.snapshot(iam, "e2e.production.my-app") == before)
 
-                try cluster.kubectlChecked(["delete", "workloadawsaccess", "my-app", "-n", "production", "--timeout=60s"])
+                try await cluster.kubectlChecked(["delete", "workloadawsaccess", "my-app", "-n", "production", "--timeout=60s"])
                 try await cluster.eventually("the resource is gone") { try await cluster.resource("production", "my-app") == nil ? true : nil }
                 #expect(try await Self.snapshot(iam, "e2e.production.my-app") == before)
                 let writesAfterDeletion = try await running.iamWritesByAction().filter { $0.key != "CreateOpenIDConnectProvider" }
@@ -48,15 +48,15 @@ extension EndToEndSuite {
         @Test("deletion with Delete leaves no role, policy or ServiceAccount; with Retain the role stays")
         func deletionPolicies() async throws {
             try await TestCluster.with(namespaces: ["production", "staging"]) { cluster in
-                try cluster.apply(Manifests.access(name: "my-app", deletionPolicy: "Delete"))
-                try cluster.apply(Manifests.access(name: "worker", namespace: "staging", deletionPolicy: "Retain"))
+                try await cluster.apply(Manifests.access(name: "my-app", deletionPolicy: "Delete"))
+                try await cluster.apply(Manifests.access(name: "worker", namespace: "staging", deletionPolicy: "Retain"))
                 _ = try cluster.startOperator()
                 try await cluster.waitForCondition("production", "my-app", type: .ready, status: "True")
                 try await cluster.waitForCondition("staging", "worker", type: .ready, status: "True")
                 let iam = cluster.moto.iam
 
-                try cluster.kubectlChecked(["delete", "workloadawsaccess", "my-app", "-n", "production", "--timeout=60s"])
-                try cluster.kubectlChecked(["delete", "workloadawsaccess", "worker", "-n", "staging", "--timeout=60s"])
+                try await cluster.kubectlChecked(["delete", "workloadawsaccess", "my-app", "-n", "production", "--timeout=60s"])
+                try await cluster.kubectlChecked(["delete", "workloadawsaccess", "worker", "-n", "staging", "--timeout=60s"])
                 try await cluster.eventually("both resources gone") {
                     let first = try await cluster.resource("production", "my-app")
                     let second = try await cluster.resource("staging", "worker")
@@ -87,7 +87,7 @@ extension EndToEndSuite {
         ])
         func guardrailViolations(name: String, manifest: String, reason: String, field: String) async throws {
             try await TestCluster.with { cluster in
-                try cluster.apply(manifest)
+                try await cluster.apply(manifest)
                 let running = try cluster.startOperator()
                 let refused = try await cluster.waitForCondition("production", name, type: .ready, status: "False", reason: reason.isEmpty ? nil : reason)
                 let actualReason = refused.status?.condition(.ready)?.reason ?? ""

@@ -14,11 +14,11 @@ extension EndToEndSuite {
         @Test("sample my-app converges: annotated ServiceAccount, exact trust policy, policies, Ready status, kubectl wait")
         func seedChecklist() async throws {
             try await TestCluster.with { cluster in
-                try cluster.applySample("production-my-app.yaml")
+                try await cluster.applySample("production-my-app.yaml")
                 let running = try cluster.startOperator()
                 try await running.waitForMetrics()
 
-                let wait = try cluster.kubectl(["wait", "--for=condition=Ready", "--timeout=90s", "-n", "production", "workloadawsaccess/my-app"])
+                let wait = try await cluster.kubectl(["wait", "--for=condition=Ready", "--timeout=90s", "-n", "production", "workloadawsaccess/my-app"])
                 #expect(wait.status == 0, "kubectl wait --for=condition=Ready failed: \(wait.output)")
 
                 // Status: Ready with the role ARN.

@@ -14,7 +14,7 @@ extension EndToEndSuite {
         @Test("after convergence, three resync periods make zero IAM writes (but do observe again)")
         func steadyStateMakesNoWrites() async throws {
             try await TestCluster.with { cluster in
-                try cluster.apply(Manifests.access(name: "my-app"))
+                try await cluster.apply(Manifests.access(name: "my-app"))
                 let running = try cluster.startOperator(resyncPeriod: "2s")
                 try await cluster.waitForCondition("production", "my-app", type: .ready, status: "True")
                 try await Task.sleep(for: .seconds(1))
@@ -34,7 +34,7 @@ extension EndToEndSuite {
         @Test("a spec change (policy edited, managed policy removed, tag added) makes exactly the calls needed")
         func specChangeMakesOnlyNeededCalls() async throws {
             try await TestCluster.with { cluster in
-                try cluster.apply(Manifests.access(name: "my-app"))
+                try await cluster.apply(Manifests.access(name: "my-app"))
                 let running = try cluster.startOperator(resyncPeriod: "10m")
                 let first = try await cluster.waitForCondition("production", "my-app", type: .ready, status: "True")
                 try await Task.sleep(for: .seconds(1))
@@ -46,7 +46,7 @@ extension EndToEndSuite {
                         Action: [s3:GetObject]
                         Resource: [arn:aws:s3:::my-bucket/*]
                     """
-                try cluster.apply(Manifests.access(name: "my-app", policy: edited, managed: [], tags: ["team": "payments", "tier": "gold"]))
+                try await cluster.apply(Manifests.access(name: "my-app", policy: edited, managed: [], tags: ["team": "payments", "tier": "gold"]))
                 try await cluster.eventually("the new generation converged") { () -> Bool? in
                     guard let resource = try await cluster.resource("production", "my-app"),
                         let generation = resource.metadata.generation, generation > (first.metadata.generation ?? 0),
@@ -72,7 +72,7 @@ extension EndToEndSuite {
         @Test("drift behind the operator's back (wildcard trust, AdministratorAccess, tag removed) is corrected within one resync period")
         func driftIsCorrected() async throws {
             try await TestCluster.with { cluster in
-                try cluster.apply(Manifests.access(name: "my-app"))
+                try await cluster.apply(Manifests.access(name: "my-app"))
                 let running = try cluster.startOperator(resyncPeriod: "2s")
                 try await cluster.waitForCondition("production", "my-app", type: .ready, status: "True")
                 let iam = cluster.moto.iam

@@ -61,9 +61,9 @@ final class TestCluster: Sendable {
             throw error
         }
         do {
-            try cluster.kubectlChecked(["apply", "-f", TestTools.repositoryRoot + "/crds/"])
+            try await cluster.kubectlChecked(["apply", "-f", TestTools.repositoryRoot + "/crds/"])
             for namespace in namespaces {
-                try cluster.kubectlChecked(["create", "namespace", namespace])
+                try await cluster.kubectlChecked(["create", "namespace", namespace])
             }
         } catch {
             await cluster.stop()
@@ -100,30 +100,30 @@ final class TestCluster: Sendable {
     // MARK: kubectl
 
     @discardableResult
-    func kubectl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    func kubectl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         var environment = ProcessInfo.processInfo.environment
         environment["KUBECONFIG"] = kubeconfigPath
-        return try TestTools.run(kubectlPath, arguments, environment: environment)
+        return try await TestTools.run(kubectlPath, arguments, environment: environment)
     }
 
     /// kubectl that must succeed.
     @discardableResult
-    func kubectlChecked(_ arguments: [String]) throws -> String {
-        let (status, output) = try kubectl(arguments)
+    func kubectlChecked(_ arguments: [String]) async throws -> String {
+        let (status, output) = try await kubectl(arguments)
         guard status == 0 else { throw TestSetupError("kubectl \(arguments.joined(separator: " ")) failed (\(status)): \(output)") }
         return output
     }
 
     /// `kubectl apply` of a manifest given as text.
-    func apply(_ yaml: String) throws {
+    func apply(_ yaml: String) async throws {
         let path = (directory as NSString).appendingPathComponent("manifest-\(UUID().uuidString).yaml")
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        try kubectlChecked(["apply", "-f", path])
+        try await kubectlChecked(["apply", "-f", path])
     }
 
     /// A sample from `config/samples/`.
-    func applySample(_ file: String) throws {
-        try kubectlChecked(["apply", "-f", TestTools.repositoryRoot + "/config/samples/" + file])
+    func applySample(_ file: String) async throws {
+        try await kubectlChecked(["apply", "-f", TestTools.repositoryRoot + "/config/samples/" + file])
     }
 
     // MARK: operator

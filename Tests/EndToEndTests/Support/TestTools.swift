@@ -42,8 +42,10 @@ enum TestTools {
         try FreePort.pick()
     }
 
-    /// Runs a command to completion and returns its status and combined output.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+    /// Runs a command to completion and returns its status and combined output. The wait happens on
+    /// a thread of its own: the command (kubectl, `trustline verify`) talks to the in-process test
+    /// API server, which needs the cooperative pool, and on 2 cores that pool has 2 threads.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -56,7 +58,12 @@ enum TestTools {
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
         try? handle.close()
         let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
         return (process.terminationStatus, output)
