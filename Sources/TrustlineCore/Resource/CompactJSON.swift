@@ -49,6 +49,13 @@ public enum CompactJSON {
         return "\(number)"
     }
 
+    /// `text` as a JSON string literal, quotes included (also a valid quoted logfmt value).
+    public static func quoted(_ text: String) -> String {
+        var output = ""
+        writeString(text, into: &output)
+        return output
+    }
+
     private static func writeString(_ text: String, into output: inout String) {
         output += "\""
         for scalar in text.unicodeScalars {

@@ -52,27 +52,13 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
-    /// `metricsBindAddress` -> `--metrics-bind-address`.
+    /// `metricsBindAddress` -> `--metrics-bind-address`, spelled as core's `SettingKey` spells every setting.
     static func flag(of setting: String) -> String {
-        "--" + words(of: setting).joined(separator: "-")
+        SettingKey(setting, .string, "").flag
     }
 
     /// `metricsBindAddress` -> `TRUSTLINE_METRICS_BIND_ADDRESS`.
     static func environmentVariable(of setting: String) -> String {
-        "TRUSTLINE_" + words(of: setting).joined(separator: "_").uppercased()
-    }
-
-    private static func words(of camelCase: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        for character in camelCase {
-            if character.isUppercase, !current.isEmpty {
-                words.append(current)
-                current = ""
-            }
-            current.append(Character(character.lowercased()))
-        }
-        if !current.isEmpty { words.append(current) }
-        return words
+        SettingKey(setting, .string, "").environmentVariable
     }
 }

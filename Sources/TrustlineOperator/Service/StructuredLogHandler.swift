@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import TrustlineCore
 
 /// A swift-log handler writing one structured line per message to stderr, as logfmt
 /// (`time=… level=info msg="…" resource=ns/name`) or JSON, so log pipelines can filter by the
@@ -77,23 +78,7 @@ public struct StructuredLogHandler: LogHandler {
 
     /// `text` as a JSON string literal, which is also a valid quoted logfmt value.
     static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    output += String(format: "\\u%04x", scalar.value)
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
+        CompactJSON.quoted(text)
     }
 }
 
