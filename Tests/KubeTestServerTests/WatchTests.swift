@@ -26,7 +26,7 @@ import Testing
         try await ServerFixture.with { fixture in
             _ = try await fixture.curl("POST", Self.configMaps, json: ["metadata": ["name": "a", "labels": ["app": "x"]]])
             _ = try await fixture.curl("POST", Self.configMaps, json: ["metadata": ["name": "b", "labels": ["app": "y"]]])
-            let events = try await fixture.watchEvents(Self.configMaps + "?watch=1&labelSelector=app%3Dx&timeoutSeconds=1", seconds: 10)
+            let events = try await fixture.watchEvents(Self.configMaps + "?watch=1&labelSelector=app%3Dx&timeoutSeconds=1", seconds: 60)
             #expect(events.map { $0["type"]?.stringValue ?? "" } == ["ADDED"])
             #expect(events.first?[path: ["object", "metadata", "name"]] == "a")
         }

@@ -27,7 +27,7 @@ enum RunningEndpoint {
                 try await group.run()
             }
             let timeout = Task {
-                try? await Task.sleep(for: .seconds(15))
+                try? await Task.sleep(for: .seconds(60))
                 portContinuation.finish()
             }
             let outcome: Swift.Result<Result, any Error>
@@ -61,7 +61,7 @@ enum RunningEndpoint {
 
     /// GET `path` through the project's libcurl client.
     static func get(_ base: URL, _ path: String) async throws -> HTTPResponse {
-        try await CurlHTTPClient().send(HTTPRequest(url: base.appending(path: path), timeout: .seconds(10)))
+        try await CurlHTTPClient().send(HTTPRequest(url: base.appending(path: path), timeout: .seconds(60)))
     }
 }
 
