@@ -6,6 +6,7 @@ Prints one JSON object on stdout: {"count", "concurrency", "wall_seconds", "call
 """
 import argparse
 import json
+import random
 import sys
 import threading
 import time
@@ -13,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
 TRUST_POLICY = {
     "Version": "2012-10-17",
@@ -55,6 +58,25 @@ def make_client(endpoint, account_id, pool_size):
     return client
 
 
+def with_retries(call, attempts=3, already_done_code=None):
+    """Calls `call` up to `attempts` times. botocore's standard mode retries a 500 only when the
+    body parses; moto sometimes answers an HTML 500 page, which botocore reports as
+    ResponseParserError without retrying. The operator retries any 500, so the floor does too, with
+    the same backoff (rand() * min(2^attempt, 20) s). A retried create that had gone through
+    before the 500 answers `already_done_code`, which counts as done."""
+    for attempt in range(attempts):
+        try:
+            return call()
+        except ResponseParserError:
+            if attempt + 1 == attempts:
+                raise
+        except ClientError as error:
+            if attempt > 0 and already_done_code and error.response["Error"]["Code"] == already_done_code:
+                return None
+            raise
+        time.sleep(random.random() * min(2 ** attempt, 20))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--endpoint", required=True, help="moto URL, e.g. http://127.0.0.1:5000")
@@ -79,15 +101,16 @@ def main():
         name = f"floor-bench-{index:05d}"
         trust = json.dumps(TRUST_POLICY).replace("{account}", args.account_id).replace("{name}", name)
         try:
-            client.create_role(
+            with_retries(lambda: client.create_role(
                 RoleName=name, Path="/trustline/", AssumeRolePolicyDocument=trust,
                 Description=f"converge-bench floor {index}", MaxSessionDuration=3600,
                 Tags=[{"Key": "trustline.dev/managed-by", "Value": "trustline"},
                       {"Key": "trustline.dev/cluster", "Value": "bench"},
-                      {"Key": "trustline.dev/resource", "Value": f"converge-bench/{name}"}])
-            client.put_role_policy(RoleName=name, PolicyName="s3-read",
-                                   PolicyDocument=json.dumps(inline_policy(index)))
-            client.attach_role_policy(RoleName=name, PolicyArn=args.managed_policy_arn)
+                      {"Key": "trustline.dev/resource", "Value": f"converge-bench/{name}"}]),
+                already_done_code="EntityAlreadyExists")
+            with_retries(lambda: client.put_role_policy(RoleName=name, PolicyName="s3-read",
+                                                        PolicyDocument=json.dumps(inline_policy(index))))
+            with_retries(lambda: client.attach_role_policy(RoleName=name, PolicyArn=args.managed_policy_arn))
             with lock:
                 for action in calls:
                     calls[action] += 1
