@@ -126,8 +126,8 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport"], exclude: ["Fixtures"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         // MARK: Test support (moto and child processes for the wire-level test targets)
         .target(name: "TestSupport", dependencies: ["HTTPTransport"], path: "Tests/TestSupport"),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "HTTPTransport", "AWSSigV4", "TestSupport"], exclude: ["Fixtures"]),
@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeModels", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "TrustlineCoreTests",
-            dependencies: ["TrustlineCore", "KubeModels", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["TrustlineCore", "KubeModels", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
     ]
 )

@@ -13,23 +13,32 @@ struct MotoServerProcessTests {
         let held = try ListeningSocket()
         defer { held.close() }
         let moto = try await startTrying(first: held.port)
-        defer { moto.stop() }
-        #expect(moto.portsInUse == [held.port])
-        #expect(moto.port != held.port)
-        try await expectAnswers(moto)
+        try await withTeardown {
+            #expect(moto.portsInUse == [held.port])
+            #expect(moto.port != held.port)
+            try await expectAnswers(moto)
+        } teardown: {
+            await moto.stop()
+        }
     }
 
     @Test("a port taken by another moto: the launcher does not mistake that moto for its own")
     func retriesWhenPortHeldByAnotherMoto() async throws {
         let first = try await MotoServerProcess.start()
-        defer { first.stop() }
-        let second = try await startTrying(first: first.port)
-        defer { second.stop() }
-        #expect(second.portsInUse == [first.port])
-        #expect(second.port != first.port)
-        #expect(second.process.isRunning)
-        try await expectAnswers(second)
-        try await expectAnswers(first)
+        try await withTeardown {
+            let second = try await startTrying(first: first.port)
+            try await withTeardown {
+                #expect(second.portsInUse == [first.port])
+                #expect(second.port != first.port)
+                #expect(second.process.isRunning)
+                try await expectAnswers(second)
+                try await expectAnswers(first)
+            } teardown: {
+                await second.stop()
+            }
+        } teardown: {
+            await first.stop()
+        }
     }
 
     @Test("every port in use: a clear error after the given number of attempts")
@@ -57,7 +66,7 @@ struct MotoServerProcessTests {
     func stopEndsMoto() async throws {
         let moto = try await MotoServerProcess.start()
         try await expectAnswers(moto)
-        moto.stop()
+        await moto.stop()
         #expect(!moto.process.isRunning)
         let probe = try #require(URL(string: "/moto-api/", relativeTo: moto.baseURL)?.absoluteURL)
         await #expect(throws: HTTPTransportError.self) {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import AWSSigV4
+import TestSupport
 
 /// Signs the same Query-API requests with this signer and with botocore's `SigV4Auth` (run as a
 /// subprocess at the same fixed instant) and compares the headers both add.
@@ -47,26 +48,14 @@ for case in json.load(sys.stdin):
 json.dump(results, sys.stdout)
 """#
 
-    static func runBotocore(_ cases: [Case]) throws -> [BotocoreResult] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(try JSONEncoder().encode(cases))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+    /// Runs botocore in python3 off the cooperative pool (`Command.run`): parallel suites' servers need it.
+    static func runBotocore(_ cases: [Case]) async throws -> [BotocoreResult] {
+        let result = try await Command.run(
+            "/usr/bin/env", ["python3", "-c", script], input: try JSONEncoder().encode(cases))
         try #require(
-            process.terminationStatus == 0,
-            "python3 with botocore is required for this test (pip install boto3); it failed: \(errorText)")
-        return try JSONDecoder().decode([BotocoreResult].self, from: data)
+            result.status == 0,
+            "python3 with botocore is required for this test (pip install boto3); it failed: \(result.errorText)")
+        return try JSONDecoder().decode([BotocoreResult].self, from: result.output)
     }
 
     static let form = "application/x-www-form-urlencoded; charset=utf-8"
@@ -101,9 +90,9 @@ json.dump(results, sys.stdout)
         ]
     }
 
-    @Test func headersMatchBotocoreForQueryAPIRequests() throws {
+    @Test func headersMatchBotocoreForQueryAPIRequests() async throws {
         let cases = Self.cases
-        let expected = try Self.runBotocore(cases)
+        let expected = try await Self.runBotocore(cases)
         try #require(expected.count == cases.count)
         for (testCase, botocore) in zip(cases, expected) {
             let signer = SigV4Signer(service: testCase.service, region: testCase.region)

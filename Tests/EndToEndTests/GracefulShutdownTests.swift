@@ -17,7 +17,7 @@ extension EndToEndSuite {
                 try await cluster.eventually(timeout: .seconds(60), "the first IAM write") { () -> Bool? in
                     try await running.total("trustline_iam_writes_total") > 0 ? true : nil
                 }
-                let status = running.process.stop(grace: .seconds(60))
+                let status = await running.process.stop(grace: .seconds(60))
                 #expect(status == 0, "\(running.process.log.suffix(2000))")
                 cluster.server.faults.latency = .zero
                 // Nothing runs any more: what is there was written by the drained reconcile.

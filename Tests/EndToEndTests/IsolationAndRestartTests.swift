@@ -64,7 +64,7 @@ extension EndToEndSuite {
                 try await cluster.eventually(timeout: .seconds(60), "the first IAM write") { () -> Bool? in
                     try await first.total("trustline_iam_writes_total") > 0 ? true : nil
                 }
-                first.process.kill9()
+                await first.process.kill9()
                 let second = try cluster.startOperator(name: "restarted")
                 let resources = [("production", "my-app"), ("production", "reports"), ("staging", "worker")]
                 for (namespace, name) in resources {

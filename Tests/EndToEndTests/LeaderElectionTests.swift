@@ -25,7 +25,7 @@ extension EndToEndSuite {
                 let firstHolder = try #require(lease.spec?.holderIdentity)
 
                 let stopped = ContinuousClock.now
-                if graceful { first.stop() } else { first.process.kill9() }
+                if graceful { await first.stop() } else { await first.process.kill9() }
                 // A change only a live leader can converge.
                 try await cluster.apply(Manifests.access(name: "my-app", tags: ["team": "payments", "leader": "second"]))
                 try await cluster.eventually(timeout: .seconds(40), "the second operator converged the change") { () -> Bool? in

@@ -2,21 +2,22 @@ import Foundation
 import Synchronization
 
 /// A subprocess a test started (moto_server, a fault server, `trustline run`), with its output in a
-/// log file the test can read and print when something fails. `stop` ends it (SIGTERM, then SIGKILL)
-/// and waits; it is also stopped when the last reference goes away, so a failing test leaks nothing.
+/// log file the test can read and print when something fails. `await stop()` ends it (SIGTERM, then
+/// SIGKILL) and waits for the exit without blocking a thread of the cooperative pool; when the last
+/// reference goes away it is stopped in the background, so a failing test leaks nothing.
 public final class ChildProcess: Sendable {
     /// Short name, used for the log file and in messages.
     public let name: String
     /// The file that receives the process's stderr, and its stdout unless `capturesStdout`.
     public let logPath: String
     private let process: Process
-    /// The write end of stdin, held open until `stop` when `holdsStdinOpen`.
-    private let stdinWriter: FileHandle?
+    private let exit: ProcessExit
     /// The read end of stdout when `capturesStdout`.
     private let stdoutReader: FileHandle?
     /// A log in the temporary folder (no `logDirectory` given) is removed by `stop`.
     private let removesLogOnStop: Bool
-    private let stopped = Mutex<Int32?>(nil)
+    /// Closes stdout and removes the temporary log once, after the exit.
+    private let cleanup: StopCleanup
 
     /// Starts `executable` with `arguments`.
     /// - Parameters:
@@ -56,12 +57,17 @@ public final class ChildProcess: Sendable {
         let stdinPipe = holdsStdinOpen ? Pipe() : nil
         if let stdinPipe { process.standardInput = stdinPipe } else { process.standardInput = FileHandle.nullDevice }
         stdoutReader = stdoutPipe?.fileHandleForReading
-        stdinWriter = stdinPipe?.fileHandleForWriting
+        // The write end of stdin, held open until `stop` when `holdsStdinOpen`.
+        let stdinWriter = stdinPipe?.fileHandleForWriting
+        cleanup = StopCleanup(
+            stdinWriter: stdinWriter, stdoutReader: stdoutReader, temporaryLog: removesLogOnStop ? logPath : nil)
         do {
-            try Self.withNoSignalsBlocked { try process.run() }
+            // Launched with no signal blocked (see `ProcessExit.launch`), so SIGTERM reaches it.
+            exit = try ProcessExit.launch(process)
         } catch {
             // Never launched: nothing for `stop` (run by deinit) to wait for.
-            stopped.withLock { $0 = -1 }
+            exit = ProcessExit()
+            exit.record(-1)
             if removesLogOnStop { try? FileManager.default.removeItem(atPath: logPath) }
             throw TestSetupError("could not start \(name) (\(executable)): \(error)")
         }
@@ -71,19 +77,7 @@ public final class ChildProcess: Sendable {
     }
 
     deinit {
-        stop()
-    }
-
-    /// Runs `body` with this thread's signal mask emptied. The child inherits the mask of the thread
-    /// that spawns it, and threads of the test process (some pool threads among them) can have
-    /// SIGTERM blocked: a child started there would ignore `stop`'s SIGTERM until the SIGKILL.
-    private static func withNoSignalsBlocked<T>(_ body: () throws -> T) rethrows -> T {
-        var none = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&none)
-        pthread_sigmask(SIG_SETMASK, &none, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        return try body()
+        stopInBackground()
     }
 
     public var isRunning: Bool { process.isRunning }
@@ -99,33 +93,57 @@ public final class ChildProcess: Sendable {
         String(log.suffix(characters))
     }
 
-    /// Closes stdin (a watchdog's signal), sends SIGTERM, SIGKILL after `grace`; waits for the exit
-    /// and returns the exit status. Calling it again returns the same status. Blocks the caller
-    /// while the child shuts down (tens of milliseconds for the servers the tests run).
+    /// Closes stdin (a watchdog's signal), sends SIGTERM, SIGKILL after `grace`; suspends until the
+    /// exit (no thread blocked) and returns the exit status (the signal number when a signal ended
+    /// it). Calling it again returns the same status.
     @discardableResult
-    public func stop(grace: Duration = .seconds(10)) -> Int32 {
-        if let status = stopped.withLock({ $0 }) { return status }
-        try? stdinWriter?.close()
-        if process.isRunning { process.terminate() }
-        let deadline = ContinuousClock.now + grace
-        while process.isRunning && ContinuousClock.now < deadline {
-            usleep(20_000)
-        }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        let status = process.terminationStatus
-        stopped.withLock { $0 = status }
-        try? stdoutReader?.close()
-        if removesLogOnStop { try? FileManager.default.removeItem(atPath: logPath) }
-        return status
+    public func stop(grace: Duration = .seconds(10)) async -> Int32 {
+        if let status = exit.status { return finish(status) }
+        requestStop(grace: grace)
+        return finish(await exit.wait())
     }
 
-    /// SIGKILL and wait: a crash, as far as the child's own cleanup goes. Under `ProcessWatchdog` this
-    /// kills the watchdog only; its child then stops when `stop` closes stdin.
-    public func kill9() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+    /// What `stop` does, without waiting: for a synchronous context that cannot await (`deinit`).
+    /// The child is signalled at once and SIGKILLed after `grace`; Foundation reaps it on its own
+    /// thread, and the temporary log is removed once it has exited.
+    public func stopInBackground(grace: Duration = .seconds(10)) {
+        if exit.status == nil { requestStop(grace: grace) }
+        let cleanup = cleanup
+        exit.whenExited { _ in cleanup.run() }
+    }
+
+    /// Suspends (no thread blocked) until the process exits on its own; returns its exit status.
+    /// Unlike `stop`, it sends nothing and leaves the log in place.
+    @discardableResult
+    public func waitForExit() async -> Int32 {
+        await exit.wait()
+    }
+
+    /// SIGKILL and wait for the exit: a crash, as far as the child's own cleanup goes. Under
+    /// `ProcessWatchdog` this kills the watchdog only; its child then stops when `stop` closes stdin.
+    public func kill9() async {
+        if exit.status == nil, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        _ = await exit.wait()
+    }
+
+    /// Closes stdin, sends SIGTERM now and SIGKILL after `grace` unless the process exited by then.
+    private func requestStop(grace: Duration) {
+        cleanup.closeStdin()
+        let process = process
+        let exit = exit
+        if exit.status == nil, process.isRunning { process.terminate() }
+        let (seconds, attoseconds) = grace.components
+        let delay = Double(seconds) + Double(attoseconds) / 1e18
+        // A timer on a Dispatch queue, not a sleeping thread or pool task; the check keeps the
+        // SIGKILL from reaching a reaped (and possibly reused) process id.
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
+            if exit.status == nil, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+    }
+
+    private func finish(_ status: Int32) -> Int32 {
+        cleanup.run()
+        return status
     }
 
     /// Reads the first line the process prints on stdout (needs `capturesStdout`), giving up after
@@ -178,5 +196,41 @@ private final class ResumeOnce<Value: Sendable>: Sendable {
             return current
         }
         waiting?.resume(returning: value)
+    }
+}
+
+/// The handles and files stopping releases, each once, whichever of `stop`, `stopInBackground`
+/// and `deinit` (possibly several at the same time) gets there first: stdin is closed when stopping
+/// begins, our end of stdout and a temporary log once the child has exited.
+private final class StopCleanup: Sendable {
+    private let stdinWriter: FileHandle?
+    private let stdoutReader: FileHandle?
+    private let temporaryLog: String?
+    private let stdinClosed = Mutex(false)
+    private let done = Mutex(false)
+
+    init(stdinWriter: FileHandle?, stdoutReader: FileHandle?, temporaryLog: String?) {
+        self.stdinWriter = stdinWriter
+        self.stdoutReader = stdoutReader
+        self.temporaryLog = temporaryLog
+    }
+
+    func closeStdin() {
+        guard Self.first(stdinClosed) else { return }
+        try? stdinWriter?.close()
+    }
+
+    func run() {
+        guard Self.first(done) else { return }
+        try? stdoutReader?.close()
+        if let temporaryLog { try? FileManager.default.removeItem(atPath: temporaryLog) }
+    }
+
+    /// True for the first caller only.
+    private static func first(_ flag: borrowing Mutex<Bool>) -> Bool {
+        flag.withLock { taken in
+            defer { taken = true }
+            return !taken
+        }
     }
 }

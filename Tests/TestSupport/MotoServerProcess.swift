@@ -3,7 +3,8 @@ import HTTPTransport
 
 /// A `moto_server` (the AWS IAM and STS the tests talk to) on a free 127.0.0.1 port, started and
 /// waited for by `start`. A free port can be taken by another process between picking and binding
-/// it, so a moto that cannot bind is started again on a new port. Stopped by `stop()` or when released.
+/// it, so a moto that cannot bind is started again on a new port. Stopped by `await stop()`, or in the
+/// background when released.
 public final class MotoServerProcess: Sendable {
     public let port: Int
     /// `http://127.0.0.1:<port>`.
@@ -27,7 +28,7 @@ public final class MotoServerProcess: Sendable {
     }
 
     deinit {
-        process.stop()
+        process.stopInBackground()
     }
 
     /// Starts moto_server and returns once it answers.
@@ -71,11 +72,11 @@ public final class MotoServerProcess: Sendable {
                 return MotoServerProcess(
                     port: port, baseURL: baseURL, process: process, httpClient: httpClient, portsInUse: portsInUse)
             case .portInUse:
-                process.stop()
+                await process.stop()
                 portsInUse.append(port)
             case let .failed(reason):
                 let log = process.recentLog()
-                process.stop()
+                await process.stop()
                 throw TestSetupError("moto_server on 127.0.0.1:\(port) \(reason). Its log:\n\(log)")
             }
         }
@@ -83,9 +84,9 @@ public final class MotoServerProcess: Sendable {
             "moto_server could not bind a free port in \(attempts) attempts; ports in use: \(portsInUse.map(String.init).joined(separator: ", "))")
     }
 
-    /// Stops moto and waits for it to exit.
-    public func stop() {
-        process.stop()
+    /// Stops moto and waits for it to exit (suspending; no thread blocked).
+    public func stop() async {
+        await process.stop()
     }
 
     private enum Readiness {

@@ -1,5 +1,6 @@
 import Foundation
 import KubeModels
+import TestSupport
 import Testing
 @testable import TrustlineCore
 
@@ -10,21 +11,15 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Every YAML document of `path` as JSON data. Fails loudly when python3 or PyYAML is missing.
-    static func yamlDocuments(_ path: URL) throws -> [Data] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys, json, yaml; json.dump([d for d in yaml.safe_load_all(open(sys.argv[1])) if d is not None], sys.stdout)", path.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ManifestError(message: "python3 with PyYAML is needed to read \(path.path) (pip install pyyaml): \(errorText)")
+    /// python3 runs off the cooperative pool (`Command.run`): parallel suites' servers need it.
+    static func yamlDocuments(_ path: URL) async throws -> [Data] {
+        let result = try await Command.run(
+            "/usr/bin/env",
+            ["python3", "-c", "import sys, json, yaml; json.dump([d for d in yaml.safe_load_all(open(sys.argv[1])) if d is not None], sys.stdout)", path.path])
+        guard result.status == 0 else {
+            throw ManifestError(message: "python3 with PyYAML is needed to read \(path.path) (pip install pyyaml): \(result.errorText)")
         }
+        let data = result.output
         guard case .array(let documents) = try JSONDecoder().decode(JSONValue.self, from: data) else {
             throw ManifestError(message: "unexpected converter output")
         }
@@ -36,8 +31,8 @@ import Testing
         var description: String { message }
     }
 
-    static func crd() throws -> JSONValue {
-        let documents = try yamlDocuments(repositoryRoot.appendingPathComponent("crds/workloadawsaccess.yaml"))
+    static func crd() async throws -> JSONValue {
+        let documents = try await yamlDocuments(repositoryRoot.appendingPathComponent("crds/workloadawsaccess.yaml"))
         #expect(documents.count == 1)
         return try JSONDecoder().decode(JSONValue.self, from: try #require(documents.first))
     }
@@ -54,8 +49,8 @@ import Testing
         return current
     }
 
-    @Test func crdNamesAndColumns() throws {
-        let crd = try Self.crd()
+    @Test func crdNamesAndColumns() async throws {
+        let crd = try await Self.crd()
         #expect(Self.value(crd, "kind") == "CustomResourceDefinition")
         #expect(Self.value(crd, "apiVersion") == "apiextensions.k8s.io/v1")
         #expect(Self.value(crd, "spec.group") == .string(WorkloadAwsAccess.descriptor.group))
@@ -75,8 +70,8 @@ import Testing
         ])
     }
 
-    @Test func crdBoundsMatchSwiftValidation() throws {
-        let crd = try Self.crd()
+    @Test func crdBoundsMatchSwiftValidation() async throws {
+        let crd = try await Self.crd()
         let spec = "spec.versions.0.schema.openAPIV3Schema.properties.spec.properties"
         let number: (String) -> Double? = { path in
             if case .number(let value)? = Self.value(crd, "\(spec).\(path)") { return value }
@@ -113,8 +108,8 @@ import Testing
     }
 
     /// The CRD's regular expressions and the Swift checks accept and refuse the same probes.
-    @Test func crdPatternsAgreeWithSwiftValidation() throws {
-        let crd = try Self.crd()
+    @Test func crdPatternsAgreeWithSwiftValidation() async throws {
+        let crd = try await Self.crd()
         let spec = "spec.versions.0.schema.openAPIV3Schema.properties.spec.properties"
         func regex(_ path: String) throws -> NSRegularExpression {
             let pattern = try #require(Self.value(crd, "\(spec).\(path)")?.stringValue)
@@ -153,12 +148,12 @@ import Testing
         }
     }
 
-    @Test func samplesDecodeAndPassValidation() throws {
+    @Test func samplesDecodeAndPassValidation() async throws {
         let folder = Self.repositoryRoot.appendingPathComponent("config/samples")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
         var resources: [WorkloadAwsAccess] = []
         for file in files {
-            for data in try Self.yamlDocuments(folder.appendingPathComponent(file)) {
+            for data in try await Self.yamlDocuments(folder.appendingPathComponent(file)) {
                 var resource = try JSONDecoder().decode(WorkloadAwsAccess.self, from: data)
                 resource.metadata.uid = "sample-uid"
                 #expect(Fixtures.failures(resource) == [], "\(file)")

@@ -81,7 +81,7 @@ final class FaultServer: Sendable {
             }
             return FaultServer(port: port, baseURL: url, child: child, httpClient: httpClient)
         } catch {
-            child.stop()
+            await child.stop()
             throw error
         }
     }
@@ -94,10 +94,10 @@ final class FaultServer: Sendable {
         let server = try await start(script, httpClient: httpClient)
         do {
             let result = try await body(server)
-            server.child.stop()
+            await server.child.stop()
             return result
         } catch {
-            server.child.stop()
+            await server.child.stop()
             throw error
         }
     }

@@ -27,8 +27,8 @@ final class MotoServer: Sendable {
         MotoServer(server: try await MotoServerProcess.start(environment: environment, httpClient: CurlHTTPClient(tls: .system)))
     }
 
-    func stop() {
-        server.stop()
+    func stop() async {
+        await server.stop()
     }
 
     /// A fresh 12-digit account id, so a test sees only its own IAM entities.
@@ -75,8 +75,11 @@ struct MotoServerTrait: SuiteTrait, TestScoping {
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         let server = try await MotoServer.start(environment: environment)
-        defer { server.stop() }
-        try await MotoServer.$current.withValue(server) { try await function() }
+        try await withTeardown {
+            try await MotoServer.$current.withValue(server) { try await function() }
+        } teardown: {
+            await server.stop()
+        }
     }
 }
 

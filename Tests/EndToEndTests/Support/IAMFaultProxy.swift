@@ -18,7 +18,7 @@ final class IAMFaultProxy: Sendable {
         let deadline = ContinuousClock.now + .seconds(20)
         while !process.log.contains("listening") {
             guard process.isRunning, ContinuousClock.now < deadline else {
-                process.stop()
+                await process.stop()
                 throw TestSetupError("the IAM fault proxy did not start:\n\(process.log)")
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -31,7 +31,7 @@ final class IAMFaultProxy: Sendable {
         self.process = process
     }
 
-    func stop() { process.stop() }
+    func stop() async { await process.stop() }
 
     static let script = #"""
         import http.server, sys, threading, urllib.request, urllib.error

@@ -38,7 +38,7 @@ final class MotoServer: Sendable {
         Self.environment.merging(["AWS_ENDPOINT_URL_IAM": url, "AWS_ENDPOINT_URL_STS": url]) { _, new in new }
     }
 
-    func stop() {
-        server.stop()
+    func stop() async {
+        await server.stop()
     }
 }

@@ -45,7 +45,7 @@ final class TestCluster: Sendable {
             options.bookmarkInterval = .seconds(1)
             server = try await KubeTestServer.start(options)
         } catch {
-            moto.stop()
+            await moto.stop()
             throw error
         }
         let kubeconfigPath = (directory as NSString).appendingPathComponent("kubeconfig")
@@ -57,7 +57,7 @@ final class TestCluster: Sendable {
                 kubernetes: try KubernetesClient.load(kubeconfigPath: kubeconfigPath))
         } catch {
             await server.stop()
-            moto.stop()
+            await moto.stop()
             throw error
         }
         do {
@@ -82,8 +82,8 @@ final class TestCluster: Sendable {
     }
 
     func stop() async {
-        for running in operators.all { running.stop() }
-        moto.stop()
+        for running in operators.all { await running.stop() }
+        await moto.stop()
         await server.stop()
         if ProcessInfo.processInfo.environment["TRUSTLINE_E2E_KEEP"] == nil {
             try? FileManager.default.removeItem(atPath: directory)
@@ -214,7 +214,7 @@ final class RunningOperator: Sendable {
         return try await http.send(HTTPRequest(method: "GET", url: url, timeout: .seconds(5))).status
     }
 
-    func stop() { process.stop() }
+    func stop() async { await process.stop() }
 
     /// Every sample of `/metrics`, keyed by `name{labels}` as exposed.
     func metrics() async throws -> [String: Double] {

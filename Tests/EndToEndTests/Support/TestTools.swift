@@ -42,30 +42,11 @@ enum TestTools {
         try FreePort.pick()
     }
 
-    /// Runs a command to completion and returns its status and combined output. The wait happens on
-    /// a thread of its own: the command (kubectl, `trustline verify`) talks to the in-process test
-    /// API server, which needs the cooperative pool, and on 2 cores that pool has 2 threads.
+    /// Runs a command to completion and returns its status and combined output, waiting off the
+    /// cooperative pool (`Command.run`): the command (kubectl, `trustline verify`) talks to the
+    /// in-process test API server, which needs the pool, and on 2 cores that pool has 2 threads.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("trustline-e2e-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outputFile) }
-        let handle = try FileHandle(forWritingTo: outputFile)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
-        try? handle.close()
-        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, output)
+        let result = try await Command.run(executable, arguments, environment: environment, mergesErrorOutput: true)
+        return (result.status, result.outputText)
     }
 }

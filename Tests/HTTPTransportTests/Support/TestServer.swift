@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import TestSupport
 
 /// Failures of the test fixtures themselves (missing python3, server that did not start).
 struct FixtureError: Error, CustomStringConvertible {
@@ -18,28 +19,17 @@ enum Fixtures {
     }
 
     /// Runs `python3 <script> <arguments>` to completion without blocking a cooperative thread
-    /// (the pool is as small as the machine's core count; the transport's own latency tests share it).
+    /// (`Command.run`; the pool is as small as the machine's core count and the transport's own
+    /// latency tests share it).
     static func runPython(_ script: String, _ arguments: [String]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", path(script)] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        let (exited, exit) = AsyncStream.makeStream(of: Void.self)
-        process.terminationHandler = { _ in
-            exit.yield()
-            exit.finish()
-        }
+        let result: Command.Result
         do {
-            try process.run()
+            result = try await Command.run("/usr/bin/env", ["python3", path(script)] + arguments)
         } catch {
             throw FixtureError(description: "HTTPTransport tests need python3 on PATH: \(error)")
         }
-        for await _ in exited { break }
-        let output = errors.fileHandleForReading.availableData
-        guard process.terminationStatus == 0 else {
-            throw FixtureError(
-                description: "\(script) failed (\(process.terminationStatus)): \(String(decoding: output, as: UTF8.self))")
+        guard result.status == 0 else {
+            throw FixtureError(description: "\(script) failed (\(result.status)): \(result.errorText)")
         }
     }
 }
@@ -82,8 +72,8 @@ final class TestServer {
             }
         }
         guard firstLine.hasPrefix("PORT "), let port = Int(firstLine.dropFirst(5)) else {
-            process.terminate()
-            process.waitUntilExit()
+            // SIGKILL without waiting (see `stop`).
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             throw FixtureError(description: "test server did not start (first line: \"\(firstLine)\")")
         }
         let scheme = arguments.contains("--tls-cert") ? "https" : "http"
@@ -94,10 +84,13 @@ final class TestServer {
         URL(string: "\(scheme)://\(host):\(port)\(path)")!
     }
 
-    /// Kills the server (SIGKILL: the test runner may start children with SIGTERM blocked).
+    /// Kills the server (SIGKILL: the test runner may start children with SIGTERM blocked) and
+    /// returns at once. Foundation reaps the child on its own thread; waiting here (`stop` runs in
+    /// the synchronous `defer` of async tests) would block a cooperative-pool thread, which the
+    /// parallel suites' in-process servers need (2 threads on 2 cores). SIGKILL cannot be caught, so
+    /// nothing of the server outlives the test by more than the kernel's teardown of the process.
     func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
     }
 
     /// Reads one of the server's JSON counters (`/connections`, `/closed`) over a fresh client.
