@@ -32,13 +32,20 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // SHA-256, HMAC-SHA256 and SHA-1 from the system libcrypto (already mapped through libcurl),
+        // instead of swift-crypto's bundled BoringSSL: ~1.5 MB less code in the operator's RSS.
+        .systemLibrary(
+            name: "COpenSSLCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "Digests", dependencies: ["COpenSSLCrypto"]),
         .target(name: "HTTPTransport", dependencies: ["CCurl"]),
-        .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "AWSSigV4", dependencies: ["Digests"]),
         .target(
             name: "AWSClients",
             dependencies: [
                 "HTTPTransport", "AWSSigV4",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -92,7 +99,7 @@ let package = Package(
         // MARK: Pure core
         .target(
             name: "TrustlineCore",
-            dependencies: ["KubeModels", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["KubeModels", "Digests"]
         ),
 
         // MARK: Controller runtime
@@ -106,7 +113,7 @@ let package = Package(
             name: "TrustlineOperator",
             dependencies: [
                 "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels", "HTTPTransport", "AWSSigV4",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Digests",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -128,6 +135,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
+        .testTarget(name: "DigestsTests", dependencies: ["Digests", .product(name: "Crypto", package: "swift-crypto")]),
         // MARK: Test support (moto and child processes for the wire-level test targets)
         .target(name: "TestSupport", dependencies: ["HTTPTransport"], path: "Tests/TestSupport"),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "HTTPTransport", "AWSSigV4", "TestSupport"], exclude: ["Fixtures"]),

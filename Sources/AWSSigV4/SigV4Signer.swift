@@ -1,4 +1,4 @@
-import Crypto
+import Digests
 import Foundation
 
 /// Options that change what the signer adds and signs, beyond the request itself.
@@ -113,10 +113,9 @@ public struct SigV4Signer: Sendable {
         stringToSign.append(contentsOf: scopeSuffixLine)
         SigV4Encoding.appendHex(canonical.withUnsafeBytes(Self.sha256), to: &stringToSign)
 
-        var mac = keyCache.keyedHMAC(
+        let mac = keyCache.keyedHMAC(
             secretAccessKey: credentials.secretAccessKey, day: day, region: region, service: service)
-        stringToSign.withUnsafeBytes { mac.update(data: $0) }
-        let signature = SigV4Encoding.hex(mac.finalize())
+        let signature = SigV4Encoding.hex(stringToSign.withUnsafeBytes { mac.authenticationCode(for: $0) })
         let signedHeaders = String(decoding: signedHeaderBytes, as: UTF8.self)
 
         var authorization: [UInt8] = []
@@ -185,11 +184,9 @@ public struct SigV4Signer: Sendable {
              includeContentSHA256: includeContentSHA256).signature
     }
 
-    /// SHA-256 through the non-generic entry point (the `DataProtocol` one costs generic dispatch per call).
-    private static func sha256(_ bytes: UnsafeRawBufferPointer) -> SHA256.Digest {
-        var hasher = SHA256()
-        hasher.update(bufferPointer: bytes)
-        return hasher.finalize()
+    /// SHA-256 through the non-generic entry point, over the caller's own storage (no copy).
+    private static func sha256(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        SHA256Digest.hash(bytes)
     }
 
     private func sign(

@@ -1,4 +1,4 @@
-import Crypto
+import Digests
 
 /// Derives role names and ARNs (DESIGN section 4 step 2). `{clusterName}.{namespace}.{name}`
 /// cannot collide between resources because namespaces hold no dots; past 64 characters the name
@@ -17,11 +17,7 @@ public enum RoleNaming {
     public static func shorten(_ full: String) -> String {
         let scalars = Array(full.unicodeScalars)
         guard scalars.count > IAMNames.roleNameMaxLength else { return full }
-        let digest = SHA256.hash(data: Array(full.utf8))
-        let hex = digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        let hex = Hex.lowercase(SHA256Digest.hash(full.utf8))
         var prefix = String.UnicodeScalarView()
         prefix.append(contentsOf: scalars.prefix(IAMNames.roleNameMaxLength - hashLength - 1))
         return String(prefix) + "-" + hex.prefix(hashLength)

@@ -1,5 +1,5 @@
 import AWSClients
-import Crypto
+import Digests
 import Foundation
 import HTTPTransport
 import KubeClient
@@ -82,7 +82,7 @@ public struct EnvironmentResolver: Sendable {
         case .file(let path): pem = FileManager.default.contents(atPath: path)
         }
         guard let pem, let der = Self.firstCertificateDER(pem) else { return [] }
-        return [Insecure.SHA1.hash(data: der).map { String(format: "%02x", $0) }.joined()]
+        return [Hex.lowercase(SHA1Digest.hash(der))]
     }
 
     static func firstCertificateDER(_ pem: Data) -> Data? {
