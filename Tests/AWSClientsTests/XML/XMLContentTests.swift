@@ -4,22 +4,7 @@ import Testing
 
 /// What the decoder must read: the constructs AWS and moto send, decoded to exact trees.
 @Suite struct XMLContentTests {
-    struct Case: Sendable, CustomTestStringConvertible {
-        let label: String
-        let body: [UInt8]
-        let expected: ParsedXMLElement
-        var testDescription: String { label }
-
-        init(_ label: String, _ body: String, _ expected: ParsedXMLElement) {
-            self.init(label, Array(body.utf8), expected)
-        }
-
-        init(_ label: String, _ body: [UInt8], _ expected: ParsedXMLElement) {
-            self.label = label
-            self.body = body
-            self.expected = expected
-        }
-    }
+    typealias Case = XMLCase<ParsedXMLElement>
 
     static let cases: [Case] = [
         Case("the five predefined entities", "<A>&lt;&gt;&amp;&apos;&quot;</A>", ParsedXMLElement(name: "A", text: "<>&'\"")),

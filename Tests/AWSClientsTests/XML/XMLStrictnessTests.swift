@@ -4,22 +4,7 @@ import Testing
 
 /// Every kind of malformed body the decoder must refuse, with the exact error (what and where).
 @Suite struct XMLStrictnessTests {
-    struct Case: Sendable, CustomTestStringConvertible {
-        let label: String
-        let body: [UInt8]
-        let expected: XMLDecodingError
-        var testDescription: String { label }
-
-        init(_ label: String, _ body: String, _ expected: XMLDecodingError) {
-            self.init(label, Array(body.utf8), expected)
-        }
-
-        init(_ label: String, _ body: [UInt8], _ expected: XMLDecodingError) {
-            self.label = label
-            self.body = body
-            self.expected = expected
-        }
-    }
+    typealias Case = XMLCase<XMLDecodingError>
 
     static func malformed(_ line: Int, _ column: Int, _ problem: XMLSyntaxProblem) -> XMLDecodingError {
         .malformed(line: line, column: column, reason: problem.description)
