@@ -10,7 +10,7 @@ import Darwin
 /// A minimal HTTP/1.1 server for the operator's probe and metrics endpoints on POSIX sockets:
 /// an accept loop on a dedicated thread (never on the Swift concurrency pool) and a short-lived
 /// thread per connection, capped, each answering one request and closing. It replaces an HTTP
-/// framework whose code pages alone cost more resident memory than the whole operator may use.
+/// framework (Hummingbird on SwiftNIO, about 5 MB of code that ended up resident) for three GETs.
 final class ProbeHTTPServer: Sendable {
     /// Bounds that keep a slow, stalled or hostile client from holding the endpoint.
     struct Limits: Sendable {
