@@ -38,20 +38,30 @@ public struct OperatorService: Service {
         let resolver = EnvironmentResolver(settings: settings, kubernetes: kubernetes, aws: aws, logger: logger)
         let environment = try await cancelWhenGracefulShutdown { try await resolver.resolve() }
         let identity = options.leaderElection?.configuration.identity ?? LeaderElectionOptions.defaultIdentity(environment: options.environment)
+        let events = QueuedEventRecorder(
+            wrapping: KubernetesEventRecorder(kubernetes: kubernetes, reportingInstance: identity, logger: logger), logger: logger)
         let reconciler = WorkloadAwsAccessReconciler(
-            settings: settings, environment: environment, iam: aws.iam, kubernetes: kubernetes,
-            events: KubernetesEventRecorder(kubernetes: kubernetes, reportingInstance: identity, logger: logger), logger: logger)
+            settings: settings, environment: environment, iam: aws.iam, kubernetes: kubernetes, events: events, logger: logger)
         let term = ControllerTerm<WorkloadAwsAccessReconciler>()
         let runner = TermRunner(settings: settings, kubernetes: kubernetes, reconciler: reconciler, term: term, metrics: metrics, health: health, logger: logger)
-        if let election = options.leaderElection {
-            try await runElected(runner, election: election, kubernetes: kubernetes)
-        } else {
-            try await withGracefulShutdownHandler {
-                try await runner.run()
-            } onGracefulShutdown: {
-                Task { await term.drain() }
+        let ended: Result<Void, any Error>
+        do {
+            if let election = options.leaderElection {
+                try await runElected(runner, election: election, kubernetes: kubernetes)
+            } else {
+                try await withGracefulShutdownHandler {
+                    try await runner.run()
+                } onGracefulShutdown: {
+                    Task { await term.drain() }
+                }
             }
+            ended = .success(())
+        } catch {
+            ended = .failure(error)
         }
+        // Reconciles have drained: send the events they queued, briefly.
+        await events.finish()
+        try ended.get()
         logger.info("operator stopped")
     }
 
