@@ -144,7 +144,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
-        .testTarget(name: "DigestsTests", dependencies: ["Digests", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "DigestsTests", dependencies: ["Digests", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // MARK: Test support (moto and child processes for the wire-level test targets)
         .target(name: "TestSupport", dependencies: ["HTTPTransport"], path: "Tests/TestSupport"),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "HTTPTransport", "AWSSigV4", "TestSupport"], exclude: ["Fixtures"]),

@@ -1,31 +1,20 @@
 import Crypto
 import Digests
 import Testing
+import TestSupport
 
 /// Compares the libcrypto digests with swift-crypto on seeded random inputs, with lengths around the
 /// 64-byte block and its padding boundaries (55/56/63/64/65) and keys shorter and longer than a block.
 @Suite struct DifferentialTests {
-    /// SplitMix64: a fixed, seeded generator, so a failure reproduces from the printed seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let boundaryLengths = [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129]
 
-    static func bytes(_ count: Int, using generator: inout SeededGenerator) -> [UInt8] {
+    static func bytes(_ count: Int, using generator: inout SeededRandomGenerator) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
     @Test(arguments: [UInt64(1), 0x5eed, 20_261_129])
     func digestsMatchSwiftCrypto(seed: UInt64) {
-        var generator = SeededGenerator(state: seed)
+        var generator = SeededRandomGenerator(seed: seed)
         let lengths = Self.boundaryLengths + (0..<200).map { _ in Int.random(in: 0...300, using: &generator) }
         for length in lengths {
             let message = Self.bytes(length, using: &generator)
@@ -36,7 +25,7 @@ import Testing
 
     @Test(arguments: [UInt64(2), 0xbeef, 20_261_130])
     func hmacMatchesSwiftCrypto(seed: UInt64) {
-        var generator = SeededGenerator(state: seed)
+        var generator = SeededRandomGenerator(seed: seed)
         let keyLengths = [0, 1, 32, 63, 64, 65, 131] + (0..<100).map { _ in Int.random(in: 0...200, using: &generator) }
         for keyLength in keyLengths {
             let key = Self.bytes(keyLength, using: &generator)

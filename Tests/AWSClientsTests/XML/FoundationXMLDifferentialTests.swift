@@ -3,6 +3,7 @@
 import Foundation
 import FoundationXML
 import Testing
+import TestSupport
 
 /// Differential check against the decoder AWSClients used before (FoundationXML's `XMLParser`,
 /// i.e. libxml2): on valid documents both must build the same tree, so replacing it changed no

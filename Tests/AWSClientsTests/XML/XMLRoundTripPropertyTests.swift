@@ -1,6 +1,7 @@
 @testable import AWSClients
 import Foundation
 import Testing
+import TestSupport
 
 /// Property: any element tree rendered to XML (with every legal way of escaping text) decodes back
 /// to the same tree, and no strict prefix of such a document decodes at all.
@@ -35,23 +36,6 @@ import Testing
                 continue
             }
         }
-    }
-}
-
-/// SplitMix64: a tiny deterministic generator, so a failing seed reproduces exactly.
-struct SeededRandomGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }
 
