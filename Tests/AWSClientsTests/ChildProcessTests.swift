@@ -95,4 +95,22 @@ struct ChildProcessTests {
         }
         #expect(error.description.contains("could not start ghost (/nonexistent/ghost)"), "\(error)")
     }
+
+    @Test("Command.run returns the status and both outputs; a command past its timeout is killed and named in the error")
+    func commandRunAndTimeout() async throws {
+        let done = try await Command.run("/bin/sh", ["-c", "echo out; echo err >&2; exit 4"])
+        #expect(done.status == 4)
+        #expect(done.outputText == "out\n")
+        #expect(done.errorText == "err\n")
+
+        let started = ContinuousClock.now
+        let error = await #expect(throws: TestSetupError.self) {
+            _ = try await Command.run("/bin/sh", ["-c", "echo started; exec sleep 120"], timeout: .milliseconds(500))
+        }
+        // Killed at the timeout, far sooner than the sleep (generous bound for a loaded machine).
+        #expect(ContinuousClock.now - started < .seconds(60))
+        let description = error.map { "\($0)" } ?? ""
+        #expect(description.contains("did not finish within"), "\(description)")
+        #expect(description.contains("started"), "\(description)")
+    }
 }

@@ -24,10 +24,13 @@ public enum Command {
     ///   - environment: the complete environment of the command (default: this process's).
     ///   - input: what the command reads on stdin (default: nothing, `/dev/null`).
     ///   - mergesErrorOutput: stderr goes into `output` too, in the order written.
-    /// - Throws: `TestSetupError` naming the executable when it cannot be started.
+    ///   - timeout: a command still running then is killed (SIGKILL), so a hung command fails its
+    ///     test instead of hanging the whole run.
+    /// - Throws: `TestSetupError` naming the executable when it cannot be started or was killed
+    ///   at the timeout (with what it printed).
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-        input: Data? = nil, mergesErrorOutput: Bool = false
+        input: Data? = nil, mergesErrorOutput: Bool = false, timeout: Duration = .seconds(300)
     ) async throws -> Result {
         let files = FileManager.default.temporaryDirectory.appendingPathComponent("trustline-command-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
@@ -63,10 +66,23 @@ public enum Command {
         } catch {
             throw TestSetupError("could not start \(executable): \(error)")
         }
+        let pid = process.processIdentifier
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            guard exit.status == nil else { return false }
+            kill(pid, SIGKILL)
+            return true
+        }
         let status = await exit.wait()
-        return Result(
+        timer.cancel()
+        let result = Result(
             status: status,
             output: (try? Data(contentsOf: outputURL)) ?? Data(),
             errorOutput: mergesErrorOutput ? Data() : (try? Data(contentsOf: errorURL)) ?? Data())
+        if (try? await timer.value) == true {
+            throw TestSetupError(
+                "\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) and was killed; it printed: \(String(result.outputText.suffix(2000))) \(String(result.errorText.suffix(2000)))")
+        }
+        return result
     }
 }
