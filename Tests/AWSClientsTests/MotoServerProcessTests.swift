@@ -14,7 +14,10 @@ struct MotoServerProcessTests {
         defer { held.close() }
         let moto = try await startTrying(first: held.port)
         try await withTeardown {
-            #expect(moto.portsInUse == [held.port])
+            // The held port is refused first. A free port picked after it can be taken too by the
+            // servers of parallel tests; the launcher retries that the same way.
+            #expect(moto.portsInUse.first == held.port)
+            #expect(!moto.portsInUse.contains(moto.port))
             #expect(moto.port != held.port)
             try await expectAnswers(moto)
         } teardown: {
@@ -28,7 +31,8 @@ struct MotoServerProcessTests {
         try await withTeardown {
             let second = try await startTrying(first: first.port)
             try await withTeardown {
-                #expect(second.portsInUse == [first.port])
+                #expect(second.portsInUse.first == first.port)
+                #expect(!second.portsInUse.contains(second.port))
                 #expect(second.port != first.port)
                 #expect(second.process.isRunning)
                 try await expectAnswers(second)
