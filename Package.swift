@@ -169,6 +169,13 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["KubeTestServer", "KubeClient", "KubeModels", "AWSClients", "TrustlineCore", "HTTPTransport", "TestSupport"]
         ),
+        // The install bundle (config/, Dockerfile, Argo CD health check) against kube-test-server,
+        // kubectl, hadolint and lua5.4.
+        .testTarget(
+            name: "InstallBundleTests",
+            dependencies: ["KubeTestServer", "TestSupport", .product(name: "Yams", package: "Yams")],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeModels", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "TrustlineCoreTests",
