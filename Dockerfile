@@ -23,7 +23,7 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 COPY Benchmarks ./Benchmarks
 RUN swift build -c release --static-swift-stdlib --product trustline \
-    && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/trustline" /out/trustline
+    && install -D -s -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/trustline" /out/trustline
 
 FROM ${RUNTIME_IMAGE}
 # hadolint ignore=DL3008

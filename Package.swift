@@ -173,7 +173,7 @@ let package = Package(
         // kubectl, hadolint and lua5.4.
         .testTarget(
             name: "InstallBundleTests",
-            dependencies: ["KubeTestServer", "TestSupport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["KubeTestServer", "TrustlineCore", "TestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeModels", .product(name: "Logging", package: "swift-log")]),

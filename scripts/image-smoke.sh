@@ -55,7 +55,8 @@ say "Assembling the root file system from ldd"
 rootfs="$work/rootfs"
 mkdir -p "$rootfs/usr/local/bin" "$rootfs/etc/ssl/certs" "$rootfs/tmp"
 chmod 1777 "$rootfs/tmp"
-install -m 0755 "$bin/trustline" "$rootfs/usr/local/bin/trustline"
+# Stripped, as the Dockerfile installs it (symbols and debug info only; Swift metadata stays).
+install -s -m 0755 "$bin/trustline" "$rootfs/usr/local/bin/trustline"
 libraries="$(ldd "$bin/trustline" | awk '/=>/ { print $3 } /^[[:space:]]*\// { print $1 }' | sort -u)"
 # getaddrinfo loads these by name at run time (ldd cannot see them): "localhost" and cluster DNS.
 for nss in /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libnss_dns.so.2; do
@@ -72,7 +73,7 @@ printf 'root:x:0:0:root:/root:/sbin/nologin\ntrustline:x:65532:65532:trustline:/
 printf 'root:x:0:\ntrustline:x:65532:\n' >"$rootfs/etc/group"
 printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
 printf '127.0.0.1 localhost\n::1 localhost\n' >"$rootfs/etc/hosts"
-echo "binary: $(du -h "$bin/trustline" | cut -f1)"
+echo "binary: $(du -h "$rootfs/usr/local/bin/trustline" | cut -f1) stripped"
 echo "shared libraries ($(echo "$libraries" | wc -l)):"
 echo "$libraries" | sed 's/^/  /'
 echo "root file system: $(du -sh "$rootfs" | cut -f1)"
