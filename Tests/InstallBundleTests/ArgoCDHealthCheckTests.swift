@@ -34,15 +34,13 @@ import TestSupport
 
     /// The kustomization puts the script, unchanged, under the key Argo CD reads.
     @Test func kustomizationCarriesTheScript() async throws {
-        let result = try await Command.run(try Repository.kubectl(), ["kustomize", Repository.path("config/argocd"), "-o", "json"], timeout: .seconds(60))
-        #expect(result.status == 0, "\(result.errorText)")
-        let object = try JSONSerialization.jsonObject(with: result.output) as? [String: Any]
-        let metadata = object?["metadata"] as? [String: Any]
-        #expect(object?["kind"] as? String == "ConfigMap")
-        #expect(metadata?["name"] as? String == "argocd-cm")
-        #expect(metadata?["namespace"] as? String == "argocd")
-        let data = object?["data"] as? [String: String]
+        let rendered = try await Kustomize.build("config/argocd")
+        try #require(rendered.objects.count == 1)
+        let object = rendered.objects[0]
+        #expect(object["kind"] as? String == "ConfigMap")
+        #expect(object.value(at: ["metadata", "name"]) as? String == "argocd-cm")
+        #expect(object.value(at: ["metadata", "namespace"]) as? String == "argocd")
         let script = try String(contentsOfFile: Repository.path("config/argocd/health.lua"), encoding: .utf8)
-        #expect(data?["resource.customizations.health.trustline.dev_WorkloadAwsAccess"] == script)
+        #expect(object.value(at: ["data", "resource.customizations.health.trustline.dev_WorkloadAwsAccess"]) as? String == script)
     }
 }
