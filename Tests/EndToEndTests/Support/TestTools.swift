@@ -18,23 +18,7 @@ enum TestTools {
     /// The built `trustline` executable: `TRUSTLINE_BINARY`, else next to the test bundle in the
     /// build folder (`swift build` / `swift test` put products there).
     static func trustlineBinary() throws -> String {
-        if let explicit = ProcessInfo.processInfo.environment["TRUSTLINE_BINARY"], !explicit.isEmpty {
-            return explicit
-        }
-        var candidates: [String] = []
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        var directory = executable.deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory.appendingPathComponent("trustline").path)
-            directory.deleteLastPathComponent()
-        }
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue {
-                return candidate
-            }
-        }
-        throw TestSetupError("the trustline executable was not found next to the test bundle (looked in \(candidates.joined(separator: ", "))); run `swift build` first or set TRUSTLINE_BINARY")
+        try BuiltProducts.executable("trustline", override: "TRUSTLINE_BINARY")
     }
 
     /// A free TCP port on 127.0.0.1 (bound, read, released).
