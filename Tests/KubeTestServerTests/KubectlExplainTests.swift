@@ -63,11 +63,11 @@ import Testing
         let crd = try CRDValidationRuleTests.repositoryCRDValue()
         let root = try #require(crd[path: ["spec", "versions"]]?.arrayValue?.first?[path: ["schema", "openAPIV3Schema"]])
         var missing: [String] = []
-        var seen = 0
+        var seen: Set<String> = []
         func walk(_ schema: JSONValue, path: String) {
             for (name, property) in schema["properties"]?.objectValue ?? [:] {
                 let fieldPath = "\(path).\(name)"
-                seen += 1
+                seen.insert(fieldPath)
                 if (property["description"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                     missing.append(fieldPath)
                 }
@@ -81,7 +81,8 @@ import Testing
             if schema["description"]?.stringValue == nil { missing.append(top) }
             walk(schema, path: top)
         }
-        #expect(seen >= 30)
+        // The walk reaches list items and nested objects.
+        #expect(seen.isSuperset(of: ["spec.role.tags", "spec.inlinePolicies[].document", "status.conditions[].lastTransitionTime", "status.observedGeneration"]))
         #expect(missing.isEmpty, "fields without a description: \(missing.sorted())")
     }
 }
