@@ -7,39 +7,42 @@ import Foundation
 /// Anything else is an `unsupported` error, and the caller skips the rule.
 indirect enum CELExpression: Sendable {
     case literal(JSONValue)
-    case identifier(String)
-    case list([CELExpression])
-    case member(CELExpression, String)
-    case index(CELExpression, CELExpression)
-    case call(target: CELExpression?, name: String, arguments: [CELExpression])
-    case unary(String, CELExpression)
-    case binary(String, CELExpression, CELExpression)
-    case conditional(CELExpression, CELExpression, CELExpression)
+    case identifier(String, at: Int)
+    case list([CELExpression], at: Int)
+    case member(CELExpression, String, at: Int)
+    case index(CELExpression, CELExpression, at: Int)
+    case call(target: CELExpression?, name: String, arguments: [CELExpression], at: Int)
+    case unary(String, CELExpression, at: Int)
+    case binary(String, CELExpression, CELExpression, at: Int)
+    case conditional(CELExpression, CELExpression, CELExpression, at: Int)
 
     enum Failure: Error, Sendable {
-        case syntax(String)
+        /// A rule that does not parse; `at` is the character offset of the offending token.
+        case syntax(String, at: Int = 0)
         case unsupported(String)
         case evaluation(String)
     }
 
     static func parse(_ text: String) throws -> CELExpression {
-        var parser = CELParser(tokens: try CELLexer.tokens(text))
+        var offsets: [Int] = []
+        let tokens = try CELLexer.tokens(text, offsets: &offsets)
+        var parser = CELParser(tokens: tokens, offsets: offsets)
         let expression = try parser.expression()
-        guard parser.atEnd else { throw Failure.syntax("unexpected \(parser.peek?.description ?? "") in \(text)") }
+        guard parser.atEnd else { throw Failure.syntax("unexpected \(parser.peek?.description ?? "") in \(text)", at: parser.nextOffset) }
         return expression
     }
 
     var mentionsOldSelf: Bool {
         switch self {
-        case .identifier(let name): return name == "oldSelf"
+        case .identifier(let name, _): return name == "oldSelf"
         case .literal: return false
-        case .list(let items): return items.contains { $0.mentionsOldSelf }
-        case .member(let base, _): return base.mentionsOldSelf
-        case .index(let base, let key): return base.mentionsOldSelf || key.mentionsOldSelf
-        case .call(let target, _, let arguments): return (target?.mentionsOldSelf ?? false) || arguments.contains { $0.mentionsOldSelf }
-        case .unary(_, let operand): return operand.mentionsOldSelf
-        case .binary(_, let lhs, let rhs): return lhs.mentionsOldSelf || rhs.mentionsOldSelf
-        case .conditional(let a, let b, let c): return a.mentionsOldSelf || b.mentionsOldSelf || c.mentionsOldSelf
+        case .list(let items, _): return items.contains { $0.mentionsOldSelf }
+        case .member(let base, _, _): return base.mentionsOldSelf
+        case .index(let base, let key, _): return base.mentionsOldSelf || key.mentionsOldSelf
+        case .call(let target, _, let arguments, _): return (target?.mentionsOldSelf ?? false) || arguments.contains { $0.mentionsOldSelf }
+        case .unary(_, let operand, _): return operand.mentionsOldSelf
+        case .binary(_, let lhs, let rhs, _): return lhs.mentionsOldSelf || rhs.mentionsOldSelf
+        case .conditional(let a, let b, let c, _): return a.mentionsOldSelf || b.mentionsOldSelf || c.mentionsOldSelf
         }
     }
 
@@ -49,16 +52,16 @@ indirect enum CELExpression: Sendable {
         switch self {
         case .literal(let value):
             return value
-        case .identifier(let name):
+        case .identifier(let name, _):
             guard let value = scope[name] else { throw Failure.evaluation("undeclared reference to '\(name)'") }
             return value
-        case .list(let items):
+        case .list(let items, _):
             return .array(try items.map { try $0.evaluate(scope) })
-        case .member(let base, let field):
+        case .member(let base, let field, _):
             let value = try base.evaluate(scope)
             guard let member = value[field] else { throw Failure.evaluation("no such key: \(field)") }
             return member
-        case .index(let base, let key):
+        case .index(let base, let key, _):
             let container = try base.evaluate(scope)
             let index = try key.evaluate(scope)
             if let items = container.arrayValue, let position = index.intValue, items.indices.contains(Int(position)) {
@@ -66,16 +69,16 @@ indirect enum CELExpression: Sendable {
             }
             if let name = index.stringValue, let member = container[name] { return member }
             throw Failure.evaluation("no such key: \(index.serializedString())")
-        case .unary(let op, let operand):
+        case .unary(let op, let operand, _):
             let value = try operand.evaluate(scope)
             if op == "!", let flag = value.boolValue { return .bool(!flag) }
             if op == "-", let number = value.intValue { return .int(-number) }
             throw Failure.evaluation("no such overload: \(op)\(value.typeName)")
-        case .conditional(let condition, let then, let otherwise):
+        case .conditional(let condition, let then, let otherwise, _):
             return try Self.truth(condition.evaluate(scope)) ? then.evaluate(scope) : otherwise.evaluate(scope)
-        case .binary(let op, let lhs, let rhs):
+        case .binary(let op, let lhs, let rhs, _):
             return try Self.binary(op, lhs, rhs, scope)
-        case .call(let target, let name, let arguments):
+        case .call(let target, let name, let arguments, _):
             return try CELFunctions.call(target: target, name: name, arguments: arguments, scope: scope)
         }
     }

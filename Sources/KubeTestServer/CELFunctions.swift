@@ -6,7 +6,7 @@ enum CELFunctions {
 
     static func call(target: CELExpression?, name: String, arguments: [CELExpression], scope: [String: JSONValue]) throws -> JSONValue {
         if target == nil && name == "has" {
-            guard arguments.count == 1, case .member(let base, let field) = arguments[0] else {
+            guard arguments.count == 1, case .member(let base, let field, _) = arguments[0] else {
                 throw Failure.syntax("has() needs a field selection")
             }
             return .bool(try base.evaluate(scope)[field] != nil)
@@ -54,7 +54,7 @@ enum CELFunctions {
     }
 
     private static func macro(_ name: String, target: CELExpression, arguments: [CELExpression], scope: [String: JSONValue]) throws -> JSONValue {
-        guard arguments.count == 2, case .identifier(let variable) = arguments[0] else {
+        guard arguments.count == 2, case .identifier(let variable, _) = arguments[0] else {
             throw Failure.syntax("\(name)() needs a variable and an expression")
         }
         let collection = try target.evaluate(scope)

@@ -22,11 +22,18 @@ enum CELLexer {
     static let symbols = ["&&", "||", "==", "!=", "<=", ">=", "<", ">", "!", "(", ")", ".", ",", "[", "]", "+", "-", "?", ":"]
 
     static func tokens(_ text: String) throws -> [Token] {
+        var offsets: [Int] = []
+        return try tokens(text, offsets: &offsets)
+    }
+
+    /// The tokens of `text`; each token's character offset is appended to `offsets`.
+    static func tokens(_ text: String, offsets: inout [Int]) throws -> [Token] {
         var tokens: [Token] = []
         let characters = Array(text)
         var index = 0
         while index < characters.count {
             let character = characters[index]
+            if !character.isWhitespace { offsets.append(index) }
             if character.isWhitespace {
                 index += 1
             } else if character.isLetter || character == "_" {
@@ -43,7 +50,7 @@ enum CELLexer {
                 } else if let double = Double(literal) {
                     tokens.append(.double(double))
                 } else {
-                    throw CELExpression.Failure.syntax("bad number \(literal)")
+                    throw CELExpression.Failure.syntax("bad number \(literal)", at: index)
                 }
                 index = end
             } else if character == "'" || character == "\"" {
@@ -62,7 +69,7 @@ enum CELLexer {
                     }
                     end += 1
                 }
-                guard end < characters.count else { throw CELExpression.Failure.syntax("unterminated string") }
+                guard end < characters.count else { throw CELExpression.Failure.syntax("unterminated string", at: index) }
                 tokens.append(.string(value))
                 index = end + 1
             } else if let symbol = symbols.first(where: { symbol in
@@ -73,7 +80,7 @@ enum CELLexer {
                 tokens.append(.symbol(symbol))
                 index += symbol.count
             } else {
-                throw CELExpression.Failure.syntax("unexpected character '\(character)'")
+                throw CELExpression.Failure.syntax("unexpected character '\(character)'", at: index)
             }
         }
         return tokens
@@ -81,13 +88,25 @@ enum CELLexer {
 }
 
 /// Recursive-descent parser with CEL's precedence: `?:`, `||`, `&&`, relations and `in`,
-/// `+`/`-`, unary `!`/`-`, then member access, indexing and calls.
+/// `+`/`-`, unary `!`/`-`, then member access, indexing and calls. Nodes that can fail type
+/// checking carry the character offset cel-go reports for them: the operator, the `.` of a
+/// selection, the `(` of a call.
 struct CELParser {
     var tokens: [CELLexer.Token]
+    var offsets: [Int] = []
     var position = 0
+
+    init(tokens: [CELLexer.Token], offsets: [Int] = []) {
+        self.tokens = tokens
+        self.offsets = offsets
+    }
 
     var atEnd: Bool { position >= tokens.count }
     var peek: CELLexer.Token? { atEnd ? nil : tokens[position] }
+    /// Offset of the token accepted last.
+    var lastOffset: Int { position > 0 && position - 1 < offsets.count ? offsets[position - 1] : 0 }
+    /// Offset of the next token (or the end).
+    var nextOffset: Int { position < offsets.count ? offsets[position] : (offsets.last.map { $0 + 1 } ?? 0) }
 
     mutating func accept(_ symbol: String) -> Bool {
         if peek == .symbol(symbol) {
@@ -98,39 +117,48 @@ struct CELParser {
     }
 
     mutating func expect(_ symbol: String) throws {
-        guard accept(symbol) else { throw CELExpression.Failure.syntax("expected \(symbol), found \(peek?.description ?? "end")") }
+        guard accept(symbol) else { throw CELExpression.Failure.syntax("expected \(symbol), found \(peek?.description ?? "end")", at: nextOffset) }
     }
 
     mutating func expression() throws -> CELExpression {
         let condition = try or()
         if accept("?") {
+            let at = lastOffset
             let then = try expression()
             try expect(":")
-            return .conditional(condition, then, try expression())
+            return .conditional(condition, then, try expression(), at: at)
         }
         return condition
     }
 
     mutating func or() throws -> CELExpression {
         var left = try and()
-        while accept("||") { left = .binary("||", left, try and()) }
+        while accept("||") {
+            let at = lastOffset
+            left = .binary("||", left, try and(), at: at)
+        }
         return left
     }
 
     mutating func and() throws -> CELExpression {
         var left = try relation()
-        while accept("&&") { left = .binary("&&", left, try relation()) }
+        while accept("&&") {
+            let at = lastOffset
+            left = .binary("&&", left, try relation(), at: at)
+        }
         return left
     }
 
     mutating func relation() throws -> CELExpression {
         let left = try additive()
         for op in ["==", "!=", "<=", ">=", "<", ">"] where accept(op) {
-            return .binary(op, left, try additive())
+            let at = lastOffset
+            return .binary(op, left, try additive(), at: at)
         }
         if peek == .identifier("in") {
             position += 1
-            return .binary("in", left, try additive())
+            let at = lastOffset
+            return .binary("in", left, try additive(), at: at)
         }
         return left
     }
@@ -139,9 +167,11 @@ struct CELParser {
         var left = try unary()
         while true {
             if accept("+") {
-                left = .binary("+", left, try unary())
+                let at = lastOffset
+                left = .binary("+", left, try unary(), at: at)
             } else if accept("-") {
-                left = .binary("-", left, try unary())
+                let at = lastOffset
+                left = .binary("-", left, try unary(), at: at)
             } else {
                 return left
             }
@@ -149,8 +179,14 @@ struct CELParser {
     }
 
     mutating func unary() throws -> CELExpression {
-        if accept("!") { return .unary("!", try unary()) }
-        if accept("-") { return .unary("-", try unary()) }
+        if accept("!") {
+            let at = lastOffset
+            return .unary("!", try unary(), at: at)
+        }
+        if accept("-") {
+            let at = lastOffset
+            return .unary("-", try unary(), at: at)
+        }
         return try member()
     }
 
@@ -158,17 +194,20 @@ struct CELParser {
         var base = try primary()
         while true {
             if accept(".") {
-                guard case .identifier(let name)? = peek else { throw CELExpression.Failure.syntax("expected a field name") }
+                let dot = lastOffset
+                guard case .identifier(let name)? = peek else { throw CELExpression.Failure.syntax("expected a field name", at: nextOffset) }
                 position += 1
                 if accept("(") {
-                    base = .call(target: base, name: name, arguments: try arguments())
+                    let at = lastOffset
+                    base = .call(target: base, name: name, arguments: try arguments(), at: at)
                 } else {
-                    base = .member(base, name)
+                    base = .member(base, name, at: dot)
                 }
             } else if accept("[") {
+                let at = lastOffset
                 let key = try expression()
                 try expect("]")
-                base = .index(base, key)
+                base = .index(base, key, at: at)
             } else {
                 return base
             }
@@ -184,8 +223,9 @@ struct CELParser {
     }
 
     mutating func primary() throws -> CELExpression {
-        guard let token = peek else { throw CELExpression.Failure.syntax("unexpected end of rule") }
+        guard let token = peek else { throw CELExpression.Failure.syntax("unexpected end of rule", at: nextOffset) }
         position += 1
+        let at = lastOffset
         switch token {
         case .number(let value): return .literal(.int(value))
         case .double(let value): return .literal(.double(value))
@@ -194,8 +234,11 @@ struct CELParser {
         case .identifier("false"): return .literal(.bool(false))
         case .identifier("null"): return .literal(.null)
         case .identifier(let name):
-            if accept("(") { return .call(target: nil, name: name, arguments: try arguments()) }
-            return .identifier(name)
+            if accept("(") {
+                let open = lastOffset
+                return .call(target: nil, name: name, arguments: try arguments(), at: open)
+            }
+            return .identifier(name, at: at)
         case .symbol("("):
             let inner = try expression()
             try expect(")")
@@ -206,9 +249,9 @@ struct CELParser {
                 repeat { items.append(try expression()) } while accept(",")
                 try expect("]")
             }
-            return .list(items)
+            return .list(items, at: at)
         default:
-            throw CELExpression.Failure.syntax("unexpected \(token)")
+            throw CELExpression.Failure.syntax("unexpected \(token)", at: at)
         }
     }
 }

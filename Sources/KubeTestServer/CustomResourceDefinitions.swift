@@ -1,7 +1,7 @@
 import Foundation
 
 /// Turns `apiextensions.k8s.io/v1` CustomResourceDefinition objects into served kinds: checks
-/// the names, fills the defaults and status the real server writes (NamesAccepted, Established),
+/// the names and the CEL validation rules (compiled and cost-estimated as the API server does), fills the defaults and status the real server writes (NamesAccepted, Established),
 /// and derives the resource types with their schema, status subresource and printer columns.
 enum CustomResourceDefinitions {
     static func prepare(_ crd: inout JSONValue, existingTypes: [ResourceType]) throws {
@@ -34,6 +34,7 @@ enum CustomResourceDefinitions {
         if existingTypes.contains(where: { $0.group == group && $0.plural == plural && !$0.isCustom }) {
             errors.append(.invalid("spec.names.plural", value: .string(plural), detail: "conflicts with a built-in resource"))
         }
+        errors.append(contentsOf: CRDValidationRules.errors(for: crd))
         if !errors.isEmpty {
             throw APIError.invalid(kind: "CustomResourceDefinition", group: "apiextensions.k8s.io", name: name, errors: errors)
         }

@@ -1,9 +1,10 @@
 import Foundation
 
-/// Legacy (non-aggregated) discovery and the minimal OpenAPI documents kubectl needs: the
+/// Legacy (non-aggregated) discovery and the OpenAPI documents kubectl needs: the
 /// aggregated-discovery Accept is answered with plain JSON, which client-go treats as "fall back
 /// to legacy"; OpenAPI v3 advertises `fieldValidation` on PATCH for every kind, so kubectl
-/// leaves validation to the server instead of downloading a full schema.
+/// leaves validation to the server, and carries the custom kinds' schemas (`OpenAPIComponents`)
+/// so `kubectl explain` works.
 enum Discovery {
     static let kubernetesMinor = "32"
 
@@ -94,10 +95,21 @@ enum Discovery {
             let key = type.group.isEmpty ? "api/\(type.version)" : "apis/\(type.group)/\(type.version)"
             guard seen.insert(key).inserted else { continue }
             let document = openAPIV3Document(group: type.group, version: type.version, types: types)
-            let hash = Base64URL.encode(Data(document.serialized().prefix(64))).prefix(16)
+            let hash = contentHash(document.serialized())
             paths[key] = ["serverRelativeURL": .string("/openapi/v3/\(key)?hash=\(hash)")]
         }
         return ["paths": .object(paths)]
+    }
+
+    /// FNV-1a of the document, in hex: it changes when the document does (a CRD's schema), so
+    /// clients that cache by URL fetch the new one.
+    static func contentHash(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(format: "%016llX", hash)
     }
 
     /// One operation per kind: a PATCH on the item path carrying the GVK extension and the
@@ -135,7 +147,7 @@ enum Discovery {
             "openapi": "3.0.0",
             "info": ["title": "Kubernetes", "version": .string("v1.\(kubernetesMinor).0")],
             "paths": .object(paths),
-            "components": ["schemas": [:]],
+            "components": ["schemas": .object(OpenAPIComponents.schemas(for: types.filter { $0.group == group && $0.version == version }))],
         ]
     }
 
