@@ -91,8 +91,11 @@ struct APIHandler: Sendable {
         switch segments[1] {
         case "v2":
             if exchange.accept.contains("protobuf") {
-                // An empty protobuf message is a valid (empty) OpenAPI v2 Document.
-                return Reply.raw(Data(), contentType: "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+                // An empty protobuf message is a valid (empty) OpenAPI v2 Document. The content
+                // type is the dotted form a real API server sends: the `@` of the Accept header's
+                // form is not a MIME token character, and kubectl refuses it ("mime: unexpected
+                // content after media subtype").
+                return Reply.raw(Data(), contentType: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
             }
             return Reply.json(Discovery.openAPIV2JSON())
         case "v3":
