@@ -16,6 +16,8 @@ public final class LeaderElector: Sendable {
         var random: SeededGenerator
         var loop: Task<Void, Never>?
         var stopRequested = false
+        /// Failed attempts since the last successful write: the first of a run is a warning.
+        var failuresInARow = 0
     }
 
     private struct DeadlineExceeded: Error {}
@@ -128,14 +130,24 @@ public final class LeaderElector: Sendable {
                 return .lostLeadership
             }
             let after = clock.now
-            return state.withLock { $0.machine.writeSucceeded(stored, now: after) }
+            return state.withLock { state in
+                state.failuresInARow = 0
+                return state.machine.writeSucceeded(stored, now: after)
+            }
         } catch {
             if Task.isCancelled && !(error is DeadlineExceeded) {
                 return .retry(at: clock.now)
             }
             let now = clock.now
-            let outcome = state.withLock { $0.machine.attemptFailed(now: now) }
-            logger.debug("lease attempt failed", metadata: ["error": "\(error)"])
+            let (outcome, failures) = state.withLock { state in
+                state.failuresInARow += 1
+                return (state.machine.attemptFailed(now: now), state.failuresInARow)
+            }
+            // The first failure of a run is visible at the default level (a Lease the operator
+            // may not read or write, say); repeats stay at debug.
+            logger.log(
+                level: failures == 1 ? .warning : .debug, "lease attempt failed",
+                metadata: ["error": "\(error)"])
             return outcome
         }
     }

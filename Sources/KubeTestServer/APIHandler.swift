@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Routes every request: unauthenticated OIDC/version endpoints, bearer-token auth, injected
-/// faults, discovery and OpenAPI, then the resource handlers.
+/// Routes every request: authentication (the admin token, ServiceAccount tokens, anonymous),
+/// RBAC authorization, the OIDC/version/health paths, injected faults, discovery and OpenAPI,
+/// then the resource handlers.
 struct APIHandler: Sendable {
     let store: ObjectStore
     let faults: FaultInjector
@@ -11,6 +12,9 @@ struct APIHandler: Sendable {
     let adminToken: String
     let bookmarkInterval: Duration
     let logger: Logger?
+    var denials = DenialCounter()
+
+    var authorizer: RBACAuthorizer { RBACAuthorizer(store: store) }
 
     func respond(to request: Request) async -> Response {
         let exchange: HTTPExchange
@@ -26,7 +30,31 @@ struct APIHandler: Sendable {
         return response
     }
 
+    /// The admin token is `system:masters`; any other bearer token must be a ServiceAccount
+    /// token this server minted; no Authorization header is `system:anonymous`. Nil is a 401.
+    private func authenticate(_ exchange: HTTPExchange) -> AuthenticatedUser? {
+        let header = exchange.authorization.trimmingCharacters(in: .whitespaces)
+        if header.isEmpty { return .anonymous }
+        let scheme = header.prefix { $0 != " " }
+        guard scheme.lowercased() == "bearer" else { return nil }
+        let token = header.dropFirst(scheme.count).trimmingCharacters(in: .whitespaces)
+        if token == adminToken { return .admin }
+        return ServiceAccountTokenAuthenticator(tokens: tokens, store: store).authenticate(token)
+    }
+
     private func route(_ exchange: HTTPExchange) async -> Response {
+        guard let user = authenticate(exchange) else {
+            denials.recordUnauthorized()
+            return Reply.error(.unauthorized)
+        }
+        let attributes = RequestAttributes(method: exchange.method, path: exchange.path, query: exchange.query)
+        let decision = authorizer.authorize(user, attributes)
+        guard decision.allowed else {
+            denials.recordForbidden()
+            let error = APIError.forbidden(attributes, user: user, reason: decision.reason)
+            logger?.info("forbidden: \(error.message)")
+            return Reply.error(error)
+        }
         switch exchange.path {
         case "/.well-known/openid-configuration":
             return Reply.json(tokens.openIDConfiguration)
@@ -41,11 +69,17 @@ struct APIHandler: Sendable {
         default:
             break
         }
-        guard exchange.authorization == "Bearer \(adminToken)" else { return Reply.error(.unauthorized) }
         if let fault = faults.takeRequestFault(method: exchange.method, path: exchange.path) {
             return Reply.error(fault)
         }
         do {
+            if attributes.isResourceRequest, attributes.apiGroup == "authorization.k8s.io",
+                attributes.resource == "selfsubjectaccessreviews"
+            {
+                guard attributes.verb == "create", attributes.name.isEmpty else { throw APIError.methodNotAllowed(exchange.method) }
+                let body = try ResourceHandler(api: self).parseBody(exchange)
+                return try SelfSubjectAccessReviewHandler(authorizer: authorizer).create(body, user: user)
+            }
             return try await routeAuthenticated(exchange)
         } catch let error as APIError {
             return Reply.error(error)

@@ -24,7 +24,12 @@ public struct KubeTestServerOptions: Sendable {
 /// bearer-token auth, discovery, CRDs, watch, patches, finalizers, garbage collection,
 /// TokenRequest with OIDC discovery, and switchable fault injection.
 ///
-/// Known differences from a real API server: no RBAC or admission webhooks; server-side apply
+/// Requests are authenticated (the admin token is `system:masters`; ServiceAccount tokens it
+/// minted; no token is `system:anonymous`) and authorized with RBAC (`Authorization/`).
+///
+/// Known differences from a real API server: no admission webhooks; RBAC objects are not
+/// validated beyond the generic checks and creating them is not checked for privilege
+/// escalation; no aggregated ClusterRoles; server-side apply
 /// tracks fields per applier (not fields written by update or merge patch) and writes no
 /// `managedFields`; strategic merge patch covers the lists kubectl touches on built-in kinds; CEL
 /// rules outside a common subset (and transition rules) are skipped; lists are served from the
@@ -37,13 +42,14 @@ public final class KubeTestServer: Sendable {
     public let faults: FaultInjector
     private let tokens: TokenIssuer
     private let store: ObjectStore
+    private let denials: DenialCounter
     private let serverTask: Task<Void, any Error>
 
     public var issuer: String { tokens.issuer }
 
     private init(
         port: Int, caCertificatePEM: String, bearerToken: String, faults: FaultInjector, tokens: TokenIssuer,
-        store: ObjectStore, serverTask: Task<Void, any Error>
+        store: ObjectStore, denials: DenialCounter, serverTask: Task<Void, any Error>
     ) {
         self.port = port
         self.baseURL = URL(string: "https://127.0.0.1:\(port)") ?? URL(fileURLWithPath: "/")
@@ -52,6 +58,7 @@ public final class KubeTestServer: Sendable {
         self.faults = faults
         self.tokens = tokens
         self.store = store
+        self.denials = denials
         self.serverTask = serverTask
     }
 
@@ -64,9 +71,10 @@ public final class KubeTestServer: Sendable {
         let bearerToken = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         var logger = Logger(label: "kube-test-server")
         logger.logLevel = options.logRequests ? .info : .critical
+        let denials = DenialCounter()
         let handler = APIHandler(
             store: store, faults: faults, tokens: tokens, adminToken: bearerToken,
-            bookmarkInterval: options.bookmarkInterval, logger: options.logRequests ? logger : nil)
+            bookmarkInterval: options.bookmarkInterval, logger: options.logRequests ? logger : nil, denials: denials)
 
         let (started, startedContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = Application(
@@ -94,7 +102,7 @@ public final class KubeTestServer: Sendable {
         if options.issuer == nil { tokens.issuer = "https://127.0.0.1:\(port)" }
         return KubeTestServer(
             port: port, caCertificatePEM: authority.caPEM, bearerToken: bearerToken, faults: faults, tokens: tokens,
-            store: store, serverTask: serverTask)
+            store: store, denials: denials, serverTask: serverTask)
     }
 
     /// Ends open watches and stops the server.
@@ -142,6 +150,12 @@ public final class KubeTestServer: Sendable {
     public func writeKubeconfig(to path: String) throws {
         try Data(kubeconfigYAML().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
+
+    /// Requests answered 403 Forbidden by RBAC since the server started.
+    public var forbiddenResponseCount: Int { denials.forbidden }
+
+    /// Requests answered 401 Unauthorized (unknown or invalid bearer token) since the server started.
+    public var unauthorizedResponseCount: Int { denials.unauthorized }
 
     /// Number of watch streams currently open (for tests of clients that must not leak them).
     public var openWatchCount: Int { store.openWatchCount }

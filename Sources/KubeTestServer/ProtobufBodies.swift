@@ -3,7 +3,7 @@ import Foundation
 /// Decodes the protobuf request bodies kubectl's typed clients send for built-in kinds
 /// (`application/vnd.kubernetes.protobuf`: the `k8s\0` envelope around `runtime.Unknown`),
 /// for the kinds kubectl creates imperatively: ServiceAccount, TokenRequest, Namespace,
-/// ConfigMap, Secret. Field numbers follow the Kubernetes `generated.proto` files.
+/// ConfigMap, Secret, and the SelfSubjectAccessReview of `kubectl auth can-i`. Field numbers follow the Kubernetes `generated.proto` files.
 enum ProtobufBodies {
     indirect enum Field: Sendable {
         case string
@@ -46,6 +46,16 @@ enum ProtobufBodies {
                 3: ("boundObjectRef", .message(Schema(fields: [
                     1: ("kind", .string), 2: ("apiVersion", .string), 3: ("name", .string), 4: ("uid", .string),
                 ]))),
+            ]))),
+        ]),
+        "SelfSubjectAccessReview": Schema(fields: [
+            1: ("metadata", .message(objectMeta)),
+            2: ("spec", .message(Schema(fields: [
+                1: ("resourceAttributes", .message(Schema(fields: [
+                    1: ("namespace", .string), 2: ("verb", .string), 3: ("group", .string), 4: ("version", .string),
+                    5: ("resource", .string), 6: ("subresource", .string), 7: ("name", .string),
+                ]))),
+                2: ("nonResourceAttributes", .message(Schema(fields: [1: ("path", .string), 2: ("verb", .string)]))),
             ]))),
         ]),
         "Namespace": Schema(fields: [

@@ -99,5 +99,38 @@ extension ResourceType {
             plural: "customresourcedefinitions", singular: "customresourcedefinition", namespaced: false,
             shortNames: ["crd", "crds"], categories: ["api-extensions"], hasStatusSubresource: true,
             tracksGeneration: true),
+        ResourceType(
+            group: "", version: "v1", kind: "Service", plural: "services", singular: "service", namespaced: true,
+            shortNames: ["svc"], categories: ["all"], hasStatusSubresource: true),
+        ResourceType(
+            group: "apps", version: "v1", kind: "Deployment", plural: "deployments", singular: "deployment",
+            namespaced: true, shortNames: ["deploy"], categories: ["all"], hasStatusSubresource: true,
+            tracksGeneration: true),
+        ResourceType(
+            group: "admissionregistration.k8s.io", version: "v1", kind: "MutatingWebhookConfiguration",
+            plural: "mutatingwebhookconfigurations", singular: "mutatingwebhookconfiguration", namespaced: false,
+            categories: ["api-extensions"], tracksGeneration: true),
+    ] + rbacTypes + [selfSubjectAccessReviews]
+
+    /// `rbac.authorization.k8s.io/v1`: stored like any kind; `Authorization/RBACAuthorizer`
+    /// reads them on every request of a ServiceAccount.
+    static let rbacTypes: [ResourceType] = [
+        ResourceType(
+            group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", singular: "role",
+            namespaced: true),
+        ResourceType(
+            group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings",
+            singular: "rolebinding", namespaced: true),
+        ResourceType(
+            group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles",
+            singular: "clusterrole", namespaced: false),
+        ResourceType(
+            group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding", plural: "clusterrolebindings",
+            singular: "clusterrolebinding", namespaced: false),
     ]
+
+    /// Create-only and never stored: `APIHandler` answers it from the authorizer (`kubectl auth can-i`).
+    static let selfSubjectAccessReviews = ResourceType(
+        group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectAccessReview",
+        plural: "selfsubjectaccessreviews", singular: "selfsubjectaccessreview", namespaced: false, verbs: ["create"])
 }

@@ -52,14 +52,14 @@ import Testing
         var options = KubeTestServerOptions()
         options.issuer = "https://issuer.example.com/cluster"
         try await ServerFixture.with(options) { fixture in
-            let configuration = try await fixture.curl("GET", "/.well-known/openid-configuration", token: "none")
+            let configuration = try await fixture.curl("GET", "/.well-known/openid-configuration", token: "")
             #expect(configuration.status == 200)
             #expect(configuration.body["issuer"] == "https://issuer.example.com/cluster")
             #expect(configuration.body["jwks_uri"] == "https://issuer.example.com/cluster/openid/v1/jwks")
             #expect(configuration.body["id_token_signing_alg_values_supported"] == ["RS256"])
             #expect(configuration.body["response_types_supported"] == ["id_token"])
             #expect(configuration.body["subject_types_supported"] == ["public"])
-            let keys = try await fixture.curl("GET", "/openid/v1/jwks", token: "none")
+            let keys = try await fixture.curl("GET", "/openid/v1/jwks", token: "")
             #expect(keys.status == 200)
             let key = try #require(keys.body["keys"]?.arrayValue?.first)
             #expect(key["kty"] == "RSA")
@@ -71,11 +71,14 @@ import Testing
 
     @Test func discoveryListsBuiltInsAndVersion() async throws {
         try await ServerFixture.with { fixture in
-            let version = try await fixture.curl("GET", "/version", token: "none")
+            let version = try await fixture.curl("GET", "/version", token: "")
             #expect(version.body["major"] == "1")
             let groups = try await fixture.curl("GET", "/apis")
             let names = groups.body["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-            #expect(names == ["apiextensions.k8s.io", "coordination.k8s.io", "events.k8s.io"])
+            #expect(names == [
+                "admissionregistration.k8s.io", "apiextensions.k8s.io", "apps", "authorization.k8s.io", "coordination.k8s.io",
+                "events.k8s.io", "rbac.authorization.k8s.io",
+            ])
             let core = try await fixture.curl("GET", "/api/v1")
             let resources = core.body["resources"]?.arrayValue ?? []
             let serviceAccounts = try #require(resources.first { $0["name"] == "serviceaccounts" })

@@ -129,9 +129,12 @@ final class TestCluster: Sendable {
     // MARK: operator
 
     /// Starts `trustline run` against this cluster and moto with a short resync period.
-    /// `awsEndpoint` replaces moto's URL (a fault-injecting proxy in front of it, say).
+    /// `awsEndpoint` replaces moto's URL (a fault-injecting proxy in front of it, say);
+    /// `kubeconfig` replaces the admin kubeconfig (one holding a ServiceAccount's token, say);
+    /// `environmentOverrides` are set last.
     func startOperator(
-        name: String = "trustline", resyncPeriod: String = "2s", extraArguments: [String] = [], awsEndpoint: String? = nil
+        name: String = "trustline", resyncPeriod: String = "2s", extraArguments: [String] = [], awsEndpoint: String? = nil,
+        kubeconfig: String? = nil, environmentOverrides: [String: String] = [:]
     ) throws -> RunningOperator {
         let binary = try TestTools.trustlineBinary()
         let metricsPort = try TestTools.freePort()
@@ -143,8 +146,9 @@ final class TestCluster: Sendable {
         }
         environment["TRUSTLINE_NAMESPACE"] = "default"
         environment["TRUSTLINE_LOG_LEVEL"] = "debug"
+        environment.merge(environmentOverrides) { _, new in new }
         let arguments = [
-            "run", "--kubeconfig", kubeconfigPath, "--cluster-name", "e2e", "--manage-oidc-provider",
+            "run", "--kubeconfig", kubeconfig ?? kubeconfigPath, "--cluster-name", "e2e", "--manage-oidc-provider",
             "--resync-period", resyncPeriod, "--metrics-bind-address", "127.0.0.1:\(metricsPort)",
             "--health-probe-bind-address", "127.0.0.1:\(healthPort)",
         ] + extraArguments

@@ -53,8 +53,10 @@ struct ServerFixture: Sendable {
         let headerFile = directory.appendingPathComponent("headers-\(UUID().uuidString)").path
         var arguments = [
             "-sS", "--cacert", caPath, "-X", method, "-D", headerFile, "-w", "\n%{http_code}",
-            "-H", "Authorization: Bearer \(token ?? server.bearerToken)",
         ]
+        // An empty token sends no Authorization header (an anonymous request).
+        let bearer = token ?? server.bearerToken
+        if !bearer.isEmpty { arguments += ["-H", "Authorization: Bearer \(bearer)"] }
         if let accept { arguments += ["-H", "Accept: \(accept)"] }
         let payload = json.map { $0.serializedString() } ?? body
         if payload != nil { arguments += ["-H", "Content-Type: \(contentType)", "--data-binary", "@-"] }
