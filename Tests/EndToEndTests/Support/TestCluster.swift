@@ -129,9 +129,11 @@ final class TestCluster: Sendable {
     // MARK: operator
 
     /// Starts `trustline run` against this cluster and moto with a short resync period.
-    /// `awsEndpoint` replaces moto's URL (a fault-injecting proxy in front of it, say).
+    /// `awsEndpoint` replaces moto's URL (a fault-injecting proxy in front of it, say);
+    /// `extraEnvironment` is set last (other AWS keys, say).
     func startOperator(
-        name: String = "trustline", resyncPeriod: String = "2s", extraArguments: [String] = [], awsEndpoint: String? = nil
+        name: String = "trustline", resyncPeriod: String = "2s", extraArguments: [String] = [], awsEndpoint: String? = nil,
+        extraEnvironment: [String: String] = [:]
     ) throws -> RunningOperator {
         let binary = try TestTools.trustlineBinary()
         let metricsPort = try TestTools.freePort()
@@ -143,6 +145,7 @@ final class TestCluster: Sendable {
         }
         environment["TRUSTLINE_NAMESPACE"] = "default"
         environment["TRUSTLINE_LOG_LEVEL"] = "debug"
+        environment.merge(extraEnvironment) { _, new in new }
         let arguments = [
             "run", "--kubeconfig", kubeconfigPath, "--cluster-name", "e2e", "--manage-oidc-provider",
             "--resync-period", resyncPeriod, "--metrics-bind-address", "127.0.0.1:\(metricsPort)",
