@@ -8,8 +8,10 @@ import HTTPTransport
 /// wins over `AWS_CONTAINER_AUTHORIZATION_TOKEN`) is re-read on every fetch because the kubelet rotates it;
 /// credentials are cached and refreshed `refreshWindow` before they expire.
 ///
-/// Like the SDKs: 2 s per attempt and 3 attempts 1 s apart; transport failures and 5xx answers are
-/// retried, a 4xx answer (a wrong or expired token) fails at once.
+/// Like the SDKs: 2 s per attempt and 3 attempts 1 s apart. Unlike botocore, which retries every
+/// failure, only transport failures and 5xx answers are retried: a 4xx answer (a wrong or expired
+/// token) or an unusable body fails at once with what to fix. `AccountId` in the answer is read but
+/// not kept (the signer has no use for it).
 public final class ContainerCredentialProvider: CredentialProvider {
     public static let name = "container"
     public static let tokenFileVariable = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
