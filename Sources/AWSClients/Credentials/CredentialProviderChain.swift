@@ -1,5 +1,6 @@
 import AWSSigV4
 import Foundation
+import HTTPTransport
 import Synchronization
 
 /// Tries providers in order and uses the first one that is configured, like the AWS SDKs' default chain.
@@ -26,9 +27,12 @@ public struct CredentialProviderChain: CredentialProvider {
     }
 
     /// The SDKs' order for what Trustline supports: environment variables, then web identity
-    /// (`AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`), then the shared credentials and config files.
+    /// (`AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`), then the shared credentials and config files, then
+    /// the container endpoint (EKS Pod Identity, ECS), then the EC2 instance metadata service.
+    /// `metadataHTTPClient` carries the last two's requests (they set their own short timeouts).
     public static func standard(
         webIdentityExchanger: any WebIdentityTokenExchanger,
+        metadataHTTPClient: any HTTPClient,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         homeDirectory: String? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
@@ -42,6 +46,13 @@ public struct CredentialProviderChain: CredentialProvider {
             Link(
                 name: ProfileCredentialProvider.name,
                 provider: ProfileCredentialProvider(environment: environment, homeDirectory: homeDirectory)),
+            Link(
+                name: ContainerCredentialProvider.name,
+                provider: ContainerCredentialProvider(httpClient: metadataHTTPClient, environment: environment, clock: clock)),
+            Link(
+                name: InstanceMetadataCredentialProvider.name,
+                provider: InstanceMetadataCredentialProvider(
+                    httpClient: metadataHTTPClient, environment: environment, clock: clock)),
         ])
     }
 

@@ -21,6 +21,18 @@ public enum CredentialProviderError: Error, Equatable, Sendable, CustomStringCon
     case profileUnsupported(profile: String, file: String, key: String)
     /// A shared config or credentials file could not be parsed.
     case malformedProfileFile(path: String, line: Int, reason: String)
+    /// `variable` holds a credential endpoint URL the SDKs refuse to send a token to (for example plain
+    /// http to a host that is neither loopback nor a container metadata address).
+    case credentialEndpointRejected(variable: String, url: String, reason: String)
+    /// The container authorization token (`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` or
+    /// `AWS_CONTAINER_AUTHORIZATION_TOKEN`) could not be read or is not a legal header value.
+    case containerAuthorizationTokenInvalid(variable: String, reason: String)
+    /// A credential setting (for example `AWS_METADATA_SERVICE_TIMEOUT`) has a value the SDKs would refuse.
+    case invalidSetting(variable: String, value: String, expected: String)
+    /// A credential endpoint (container or instance metadata) answered with an error or not at all.
+    case credentialEndpointFailed(provider: String, url: String, reason: String, remedy: String)
+    /// A credential endpoint answered 200 with a body that is not a usable credentials document.
+    case malformedCredentialResponse(provider: String, url: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,7 +43,9 @@ public enum CredentialProviderError: Error, Equatable, Sendable, CustomStringCon
                 + tried.map { "  - \($0)" }.joined(separator: "\n")
                 + "\nSet AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary keys), "
                 + "or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE (IRSA), "
-                + "or a profile in ~/.aws/credentials selected with AWS_PROFILE."
+                + "or a profile in ~/.aws/credentials selected with AWS_PROFILE, "
+                + "or AWS_CONTAINER_CREDENTIALS_FULL_URI (EKS Pod Identity, ECS), "
+                + "or give the EC2 instance an IAM role (instance metadata)."
         case .incompleteEnvironment(let set, let missing):
             return "\(set) is set but \(missing) is not: set both, or unset \(set)."
         case .webIdentityTokenUnreadable(let path, let reason):
@@ -54,6 +68,18 @@ public enum CredentialProviderError: Error, Equatable, Sendable, CustomStringCon
                 + "or web identity."
         case .malformedProfileFile(let path, let line, let reason):
             return "\(path), line \(line): \(reason)."
+        case .credentialEndpointRejected(let variable, let url, let reason):
+            return "\(variable) is '\(url)': \(reason). Use https, or http to a loopback address, "
+                + "169.254.170.2, 169.254.170.23 or fd00:ec2::23."
+        case .invalidSetting(let variable, let value, let expected):
+            return "\(variable) is '\(value)': it must be \(expected)."
+        case .containerAuthorizationTokenInvalid(let variable, let reason):
+            return "the container authorization token (\(variable)) \(reason)."
+        case .credentialEndpointFailed(let provider, let url, let reason, let remedy):
+            return "\(provider) credentials from \(url): \(reason). \(remedy)"
+        case .malformedCredentialResponse(let provider, let url, let reason):
+            return "\(provider) credentials from \(url): \(reason); the endpoint must answer a JSON object with "
+                + "AccessKeyId, SecretAccessKey, Token and Expiration."
         }
     }
 }

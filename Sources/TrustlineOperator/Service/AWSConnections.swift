@@ -4,7 +4,8 @@ import Foundation
 import HTTPTransport
 
 /// The IAM and STS clients of one process, built the way the AWS SDKs build theirs: credentials
-/// from the standard chain (environment, web identity, profile), endpoints from
+/// from the standard chain (environment, web identity, profile, container endpoint, instance
+/// metadata), endpoints from
 /// `AWS_ENDPOINT_URL_IAM`/`_STS`/`AWS_ENDPOINT_URL`, region from `AWS_REGION`/`AWS_DEFAULT_REGION`.
 public struct AWSConnections: Sendable {
     public let iam: IAMClient
@@ -35,7 +36,8 @@ public struct AWSConnections: Sendable {
         self.stsConfiguration = stsConfiguration
         self.stsTransport = stsTransport
         let exchanger = STSClient(configuration: stsConfiguration, httpClient: stsTransport, credentialProvider: nil)
-        let credentials = CredentialProviderChain.standard(webIdentityExchanger: exchanger, environment: environment)
+        let credentials = CredentialProviderChain.standard(
+            webIdentityExchanger: exchanger, metadataHTTPClient: transport, environment: environment)
         iam = IAMClient(
             configuration: AWSClientConfiguration(endpoint: endpoints.iam(region: region), extraHeaders: extraHeaders),
             httpClient: wrapTransport("iam", transport), credentialProvider: credentials)

@@ -1,5 +1,6 @@
 import AWSSigV4
 import Foundation
+import HTTPTransport
 import Synchronization
 import Testing
 @testable import AWSClients
@@ -26,8 +27,11 @@ import Testing
         let exchanger = RecordingWebIdentityExchanger(clock: clock)
         var environment = environment
         environment["HOME"] = directory.url.path
+        // These tests run where no instance metadata service should be asked (CredentialChainOrderTests covers it).
+        environment["AWS_EC2_METADATA_DISABLED"] = "true"
         return (CredentialProviderChain.standard(
-            webIdentityExchanger: exchanger, environment: environment, clock: { clock.now }), exchanger)
+            webIdentityExchanger: exchanger, metadataHTTPClient: CurlHTTPClient(), environment: environment,
+            clock: { clock.now }), exchanger)
     }
 
     @Test func standardOrderIsEnvironmentThenWebIdentityThenProfile() async throws {
@@ -47,7 +51,9 @@ import Testing
 
         let (profileOnly, _) = Self.chain(environment: [:], directory: directory)
         #expect(try await profileOnly.credentials().accessKeyId == "AKIDPROFILE")
-        #expect(all.links.map(\.name) == ["environment", "web identity", "shared profile"])
+        #expect(all.links.map(\.name) == [
+            "environment", "web identity", "shared profile", "container", "EC2 instance metadata",
+        ])
     }
 
     @Test func nothingConfiguredListsWhatWasTriedAndWhatToSet() async throws {
@@ -63,8 +69,13 @@ import Testing
             "environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set",
             "web identity: AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are not set",
             "shared profile: no [default] profile in \(directory.path(".aws/credentials")) or \(directory.path(".aws/config"))",
+            "container: AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI are not set",
+            "EC2 instance metadata: AWS_EC2_METADATA_DISABLED is true",
         ])
-        for needle in ["AWS_ACCESS_KEY_ID", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_PROFILE"] {
+        for needle in [
+            "AWS_ACCESS_KEY_ID", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_PROFILE",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI", "instance metadata",
+        ] {
             #expect(error.description.contains(needle), "message mentions \(needle)")
         }
     }

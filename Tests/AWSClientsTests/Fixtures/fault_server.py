@@ -44,6 +44,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self.handle_scripted()
 
+    def do_PUT(self):
+        self.handle_scripted()
+
     def handle_scripted(self):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
