@@ -19,13 +19,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Kubeconfig file; always used when given. Without it: the in-cluster config in a pod, else KUBECONFIG, else ~/.kube/config.", valueName: "file"))
     var kubeconfig: String?
 
-    @Option(help: ArgumentHelp("Address of the Prometheus /metrics endpoint, host:port; 0 disables it. Env: TRUSTLINE_METRICS_BIND_ADDRESS. (default: :8080)", valueName: "address"))
+    @Option(help: ProcessFlagHelp.help("metricsBindAddress", valueName: "address"))
     var metricsBindAddress: String?
 
-    @Option(help: ArgumentHelp("Address of the /healthz and /readyz endpoints, host:port; 0 disables them. Env: TRUSTLINE_HEALTH_PROBE_BIND_ADDRESS. (default: :8081)", valueName: "address"))
+    @Option(help: ProcessFlagHelp.help("healthProbeBindAddress", valueName: "address"))
     var healthProbeBindAddress: String?
 
-    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Campaign for the Lease trustline-leader in the operator's namespace (TRUSTLINE_NAMESPACE, else the pod's namespace, else default) and reconcile only while leading. Env: TRUSTLINE_LEADER_ELECT. (default: off)"))
+    @Flag(inversion: .prefixedNo, help: ProcessFlagHelp.help("leaderElect"))
     var leaderElect: Bool?
 
     @OptionGroup(title: "Operator settings")
@@ -34,18 +34,34 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Logging")
     var logging: LoggingOptions
 
+    /// The process flags the user gave, by setting key.
+    var processFlagLayer: [String: RawSetting] {
+        var layer = logging.flagLayer
+        if let metricsBindAddress { layer["metricsBindAddress"] = .scalar(metricsBindAddress) }
+        if let healthProbeBindAddress { layer["healthProbeBindAddress"] = .scalar(healthProbeBindAddress) }
+        if let leaderElect { layer["leaderElect"] = .scalar(leaderElect ? "true" : "false") }
+        return layer
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let logger = try logging.bootstrap(label: "trustline", environment: environment)
+        let file: [String: RawSetting]
+        let process: ProcessSettings
+        do {
+            file = try settings.fileLayer(environment: environment)
+            process = try SettingsLoader.loadProcess(
+                file: file, environment: SettingsLoader.environmentLayer(environment), flags: processFlagLayer)
+        } catch {
+            throw UsageFailure.exit("\(error)")
+        }
+        let logger = try LoggingOptions.bootstrap(label: "trustline", settings: process)
         let operatorSettings: OperatorSettings
         var options = OperatorRuntimeOptions(kubeconfigPath: kubeconfig, environment: environment)
         do {
-            operatorSettings = try settings.load(environment: environment)
-            options.metricsBindAddress = try ListenAddress.parse(
-                metricsBindAddress ?? environment["TRUSTLINE_METRICS_BIND_ADDRESS"] ?? ":8080", setting: "metricsBindAddress")
-            options.healthProbeBindAddress = try ListenAddress.parse(
-                healthProbeBindAddress ?? environment["TRUSTLINE_HEALTH_PROBE_BIND_ADDRESS"] ?? ":8081", setting: "healthProbeBindAddress")
-            if try leaderElect ?? Self.bool(environment["TRUSTLINE_LEADER_ELECT"], setting: "leaderElect") {
+            operatorSettings = try settings.load(file: file, environment: environment)
+            options.metricsBindAddress = try ListenAddress.parse(process.metricsBindAddress, setting: "metricsBindAddress")
+            options.healthProbeBindAddress = try ListenAddress.parse(process.healthProbeBindAddress, setting: "healthProbeBindAddress")
+            if process.leaderElect {
                 options.leaderElection = try LeaderElectionOptions(
                     namespace: OperatorNamespace.resolve(environment: environment),
                     identity: LeaderElectionOptions.defaultIdentity(environment: environment))
@@ -56,6 +72,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.info(
             "starting trustline operator",
             metadata: [
+                "version": "\(TrustlineVersion.current)",
                 "clusterName": "\(operatorSettings.clusterName)", "resyncPeriod": "\(DurationText.format(operatorSettings.resyncPeriod))",
                 "concurrency": "\(operatorSettings.concurrency)", "leaderElect": "\(options.leaderElection != nil)",
                 "watchNamespaces": "\(operatorSettings.watchNamespaces.isEmpty ? "*" : operatorSettings.watchNamespaces.joined(separator: ","))",
@@ -65,15 +82,6 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             logger.critical("operator failed: \(error)")
             throw ExitCode.failure
-        }
-    }
-
-    static func bool(_ text: String?, setting: String) throws(SettingsError) -> Bool {
-        guard let text = text?.lowercased(), !text.isEmpty else { return false }
-        switch text {
-        case "true", "1", "yes", "on": return true
-        case "false", "0", "no", "off": return false
-        default: throw SettingsError(setting: setting, message: "\"\(text)\" is not a boolean; use true or false")
         }
     }
 }

@@ -81,22 +81,34 @@ struct SettingsOptions: ParsableArguments {
         return layer
     }
 
+    /// The `--config` file (else `TRUSTLINE_CONFIG`) as a layer of raw settings; empty without
+    /// one. Every error names the file, and an unknown key is one (a typo in a ConfigMap must
+    /// not pass silently).
+    func fileLayer(environment: [String: String]) throws -> [String: RawSetting] {
+        guard let configFile = configFile ?? environment["TRUSTLINE_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else { return [:] }
+        guard let data = FileManager.default.contents(atPath: configFile) else {
+            throw ValidationError("--config: cannot read \(configFile); give the path of a YAML settings file")
+        }
+        let documents = try YAMLManifest.documents(String(decoding: data, as: UTF8.self), source: configFile)
+        guard documents.count <= 1 else {
+            throw ValidationError("--config: \(configFile) holds \(documents.count) YAML documents; give one mapping of settings")
+        }
+        guard let document = documents.first else { return [:] }
+        do {
+            return try SettingsLoader.fileLayer(document.value)
+        } catch {
+            throw ValidationError("--config \(configFile): \(error)")
+        }
+    }
+
     /// Reads the config file (if any), the environment and the flags into checked settings.
     /// `requireClusterName: false` fills in a placeholder for commands that can run without it.
     func load(environment: [String: String], requireClusterName: Bool = true) throws -> OperatorSettings {
-        var file: [String: RawSetting] = [:]
-        if let configFile = configFile ?? environment["TRUSTLINE_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let data = FileManager.default.contents(atPath: configFile) else {
-                throw ValidationError("--config: cannot read \(configFile); give the path of a YAML settings file")
-            }
-            let documents = try YAMLManifest.documents(String(decoding: data, as: UTF8.self), source: configFile)
-            guard documents.count <= 1 else {
-                throw ValidationError("--config: \(configFile) holds \(documents.count) YAML documents; give one mapping of settings")
-            }
-            if let document = documents.first {
-                file = try SettingsLoader.fileLayer(document.value)
-            }
-        }
+        try load(file: fileLayer(environment: environment), environment: environment, requireClusterName: requireClusterName)
+    }
+
+    /// The same from a file layer already read.
+    func load(file: [String: RawSetting], environment: [String: String], requireClusterName: Bool = true) throws -> OperatorSettings {
         var flags = flagLayer
         let environmentLayer = SettingsLoader.environmentLayer(environment)
         if !requireClusterName, flags["clusterName"] == nil, environmentLayer["clusterName"] == nil, file["clusterName"] == nil {

@@ -8,6 +8,7 @@ struct TrustlineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trustline",
         abstract: "Gives Kubernetes workloads AWS access without stored credentials (IAM roles with IRSA trust policies).",
+        version: TrustlineVersion.current,
         subcommands: [RunCommand.self, PlanCommand.self, VerifyCommand.self])
 
     /// Like ArgumentParser's, except that usage errors (unknown flags, bad values) exit with 2,

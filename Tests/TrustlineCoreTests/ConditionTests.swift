@@ -13,8 +13,11 @@ import Testing
 
     @Test func convergedIsAllTrue() {
         let conditions = ConditionUpdate.conditions(old: [], outcome: .converged(message: "role arn:x"), generation: 3, now: Self.t0)
-        #expect(conditions.map(\.type) == ["Ready", "RoleReady", "PoliciesReady", "ServiceAccountReady"])
-        #expect(statuses(conditions) == ["Ready": "True/Converged", "RoleReady": "True/Converged", "PoliciesReady": "True/Converged", "ServiceAccountReady": "True/Converged"])
+        #expect(conditions.map(\.type) == ["Ready", "RoleReady", "PoliciesReady", "ServiceAccountReady", "Reconciling", "Stalled"])
+        #expect(statuses(conditions) == [
+            "Ready": "True/Converged", "RoleReady": "True/Converged", "PoliciesReady": "True/Converged", "ServiceAccountReady": "True/Converged",
+            "Reconciling": "False/Converged", "Stalled": "False/Converged",
+        ])
         #expect(conditions.allSatisfy { $0.observedGeneration == 3 && $0.lastTransitionTime == "2027-01-15T08:00:00Z" })
     }
 
@@ -25,13 +28,13 @@ import Testing
     }
 
     static let blockCases: [BlockCase] = [
-        BlockCase(stage: .spec, reason: .invalidSpec, expected: ["Ready": "False/InvalidSpec", "RoleReady": "Unknown/InvalidSpec", "PoliciesReady": "Unknown/InvalidSpec", "ServiceAccountReady": "Unknown/InvalidSpec"]),
-        BlockCase(stage: .spec, reason: .guardrailViolation, expected: ["Ready": "False/GuardrailViolation", "RoleReady": "Unknown/GuardrailViolation", "PoliciesReady": "Unknown/GuardrailViolation", "ServiceAccountReady": "Unknown/GuardrailViolation"]),
-        BlockCase(stage: .role, reason: .roleConflict, expected: ["Ready": "False/RoleConflict", "RoleReady": "False/RoleConflict", "PoliciesReady": "Unknown/RoleConflict", "ServiceAccountReady": "Unknown/RoleConflict"]),
-        BlockCase(stage: .role, reason: .oidcProviderMissing, expected: ["Ready": "False/OIDCProviderMissing", "RoleReady": "False/OIDCProviderMissing", "PoliciesReady": "Unknown/OIDCProviderMissing", "ServiceAccountReady": "Unknown/OIDCProviderMissing"]),
-        BlockCase(stage: .policies, reason: .awsThrottled, expected: ["Ready": "False/AWSThrottled", "RoleReady": "True/Converged", "PoliciesReady": "False/AWSThrottled", "ServiceAccountReady": "Unknown/AWSThrottled"]),
-        BlockCase(stage: .policies, reason: .awsError, expected: ["Ready": "False/AWSError", "RoleReady": "True/Converged", "PoliciesReady": "False/AWSError", "ServiceAccountReady": "Unknown/AWSError"]),
-        BlockCase(stage: .serviceAccount, reason: .waitingForServiceAccount, expected: ["Ready": "False/WaitingForServiceAccount", "RoleReady": "True/Converged", "PoliciesReady": "True/Converged", "ServiceAccountReady": "False/WaitingForServiceAccount"]),
+        BlockCase(stage: .spec, reason: .invalidSpec, expected: ["Ready": "False/InvalidSpec", "RoleReady": "Unknown/InvalidSpec", "PoliciesReady": "Unknown/InvalidSpec", "ServiceAccountReady": "Unknown/InvalidSpec", "Reconciling": "False/InvalidSpec", "Stalled": "True/InvalidSpec"]),
+        BlockCase(stage: .spec, reason: .guardrailViolation, expected: ["Ready": "False/GuardrailViolation", "RoleReady": "Unknown/GuardrailViolation", "PoliciesReady": "Unknown/GuardrailViolation", "ServiceAccountReady": "Unknown/GuardrailViolation", "Reconciling": "False/GuardrailViolation", "Stalled": "True/GuardrailViolation"]),
+        BlockCase(stage: .role, reason: .roleConflict, expected: ["Ready": "False/RoleConflict", "RoleReady": "False/RoleConflict", "PoliciesReady": "Unknown/RoleConflict", "ServiceAccountReady": "Unknown/RoleConflict", "Reconciling": "False/RoleConflict", "Stalled": "True/RoleConflict"]),
+        BlockCase(stage: .role, reason: .oidcProviderMissing, expected: ["Ready": "False/OIDCProviderMissing", "RoleReady": "False/OIDCProviderMissing", "PoliciesReady": "Unknown/OIDCProviderMissing", "ServiceAccountReady": "Unknown/OIDCProviderMissing", "Reconciling": "True/OIDCProviderMissing", "Stalled": "False/OIDCProviderMissing"]),
+        BlockCase(stage: .policies, reason: .awsThrottled, expected: ["Ready": "False/AWSThrottled", "RoleReady": "True/Converged", "PoliciesReady": "False/AWSThrottled", "ServiceAccountReady": "Unknown/AWSThrottled", "Reconciling": "True/AWSThrottled", "Stalled": "False/AWSThrottled"]),
+        BlockCase(stage: .policies, reason: .awsError, expected: ["Ready": "False/AWSError", "RoleReady": "True/Converged", "PoliciesReady": "False/AWSError", "ServiceAccountReady": "Unknown/AWSError", "Reconciling": "True/AWSError", "Stalled": "False/AWSError"]),
+        BlockCase(stage: .serviceAccount, reason: .waitingForServiceAccount, expected: ["Ready": "False/WaitingForServiceAccount", "RoleReady": "True/Converged", "PoliciesReady": "True/Converged", "ServiceAccountReady": "False/WaitingForServiceAccount", "Reconciling": "True/WaitingForServiceAccount", "Stalled": "False/WaitingForServiceAccount"]),
     ]
 
     @Test(arguments: blockCases)
@@ -39,6 +42,27 @@ import Testing
         let conditions = ConditionUpdate.conditions(old: [], outcome: .blocked(stage: testCase.stage, reason: testCase.reason, message: "why"), generation: 1, now: Self.t0)
         #expect(statuses(conditions) == testCase.expected)
         #expect(conditions.first { $0.type == "Ready" }?.message == "why")
+        #expect(conditions.allSatisfy { $0.observedGeneration == 1 })
+        // kstatus reads Reconciling=True first: a stuck resource must never also say Reconciling.
+        #expect(!(conditions.contains { $0.type == "Reconciling" && $0.status == .true } && conditions.contains { $0.type == "Stalled" && $0.status == .true }))
+    }
+
+    @Test func stalledCarriesTheBlockersMessageAndReconcilingTheRetry() {
+        let stuck = ConditionUpdate.conditions(old: [], outcome: .blocked(stage: .spec, reason: .invalidSpec, message: "spec.role.maxSessionDurationSeconds: 5 is below 3600"), generation: 2, now: Self.t0)
+        #expect(stuck.first { $0.type == "Stalled" }?.message == "spec.role.maxSessionDurationSeconds: 5 is below 3600")
+        let slow = ConditionUpdate.conditions(old: [], outcome: .blocked(stage: .role, reason: .awsThrottled, message: "CreateRole: Throttling"), generation: 2, now: Self.t0)
+        #expect(slow.first { $0.type == "Reconciling" }?.message == "CreateRole: Throttling")
+    }
+
+    @Test func stalledFlipsBackWhenThePersonFixedIt() {
+        let stuck = ConditionUpdate.conditions(old: [], outcome: .blocked(stage: .spec, reason: .guardrailViolation, message: "iam:*"), generation: 1, now: Self.t0)
+        let fixed = ConditionUpdate.conditions(old: stuck, outcome: .converged(message: "ok"), generation: 2, now: Self.t1)
+        let stalled = fixed.first { $0.type == "Stalled" }
+        #expect(stalled?.status == .false)
+        #expect(stalled?.observedGeneration == 2)
+        #expect(stalled?.lastTransitionTime == KubernetesTime.format(Self.t1))
+        // Reconciling was False and stays False: its time is kept.
+        #expect(fixed.first { $0.type == "Reconciling" }?.lastTransitionTime == KubernetesTime.format(Self.t0))
     }
 
     @Test func transitionTimeChangesOnlyWhenStatusFlips() {
@@ -73,8 +97,14 @@ import Testing
         let deleting = ConditionUpdate.conditions(old: old, outcome: .deletionBlocked(message: "role r: DeleteConflict"), generation: 1, now: Self.t1)
         #expect(statuses(deleting)["Ready"] == "False/DeletionBlocked")
         #expect(statuses(deleting)["RoleReady"] == "True/Converged")
+        #expect(statuses(deleting)["Reconciling"] == "True/DeletionBlocked")
+        #expect(statuses(deleting)["Stalled"] == "False/DeletionBlocked")
+        #expect(deleting.map(\.type) == ["Ready", "RoleReady", "PoliciesReady", "ServiceAccountReady", "Reconciling", "Stalled", "Verified"])
         #expect(deleting.contains(verified))
-        #expect(statuses(ConditionUpdate.conditions(old: old, outcome: .deleting(message: "x"), generation: 1, now: Self.t1))["Ready"] == "False/Deleting")
+        let inProgress = statuses(ConditionUpdate.conditions(old: old, outcome: .deleting(message: "x"), generation: 1, now: Self.t1))
+        #expect(inProgress["Ready"] == "False/Deleting")
+        #expect(inProgress["Reconciling"] == "True/Deleting")
+        #expect(inProgress["Stalled"] == "False/Deleting")
     }
 
     @Test func reasonsAreDesignSection5() {
@@ -82,6 +112,8 @@ import Testing
             "Converged", "InvalidSpec", "GuardrailViolation", "RoleConflict", "OIDCProviderMissing",
             "WaitingForServiceAccount", "AWSThrottled", "AWSError", "Deleting", "DeletionBlocked",
         ])
-        #expect(ConditionType.allCases.map(\.rawValue) == ["Ready", "RoleReady", "PoliciesReady", "ServiceAccountReady"])
+        #expect(ConditionType.allCases.map(\.rawValue) == ["Ready", "RoleReady", "PoliciesReady", "ServiceAccountReady", "Reconciling", "Stalled"])
+        // DESIGN section 5: the blockers only a person can lift.
+        #expect(ConditionReason.allCases.filter(\.isLiftedOnlyByAPerson).map(\.rawValue) == ["InvalidSpec", "GuardrailViolation", "RoleConflict"])
     }
 }

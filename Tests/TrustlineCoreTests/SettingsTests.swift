@@ -125,4 +125,73 @@ import Testing
             try SettingsLoader.fileLayer(try Fixtures.json(#"{"concurrency":[1,2]}"#))
         }
     }
+
+    struct ProcessLayerCase: Sendable, CustomTestStringConvertible {
+        var key: String
+        var file: String?
+        var environment: String?
+        var flag: String?
+        /// What `ProcessSettings` must hold, as text.
+        var expected: String
+        var testDescription: String { "\(key): file \(file ?? "-"), env \(environment ?? "-"), flag \(flag ?? "-")" }
+    }
+
+    /// The three settings that used to be flags and environment only, now also file keys, with
+    /// DESIGN section 3's precedence: a flag beats the environment, which beats the file.
+    static let processLayerCases: [ProcessLayerCase] = [
+        ProcessLayerCase(key: "metricsBindAddress", file: nil, environment: nil, flag: nil, expected: ":8080"),
+        ProcessLayerCase(key: "metricsBindAddress", file: "127.0.0.1:9001", environment: nil, flag: nil, expected: "127.0.0.1:9001"),
+        ProcessLayerCase(key: "metricsBindAddress", file: "127.0.0.1:9001", environment: ":9002", flag: nil, expected: ":9002"),
+        ProcessLayerCase(key: "metricsBindAddress", file: "127.0.0.1:9001", environment: ":9002", flag: "0", expected: "0"),
+        ProcessLayerCase(key: "healthProbeBindAddress", file: nil, environment: nil, flag: nil, expected: ":8081"),
+        ProcessLayerCase(key: "healthProbeBindAddress", file: ":7001", environment: nil, flag: nil, expected: ":7001"),
+        ProcessLayerCase(key: "healthProbeBindAddress", file: ":7001", environment: ":7002", flag: nil, expected: ":7002"),
+        ProcessLayerCase(key: "healthProbeBindAddress", file: ":7001", environment: ":7002", flag: ":7003", expected: ":7003"),
+        ProcessLayerCase(key: "healthProbeBindAddress", file: ":7001", environment: "", flag: nil, expected: ":7001"),
+        ProcessLayerCase(key: "leaderElect", file: nil, environment: nil, flag: nil, expected: "false"),
+        ProcessLayerCase(key: "leaderElect", file: "true", environment: nil, flag: nil, expected: "true"),
+        ProcessLayerCase(key: "leaderElect", file: "true", environment: "false", flag: nil, expected: "false"),
+        ProcessLayerCase(key: "leaderElect", file: "false", environment: "true", flag: "false", expected: "false"),
+        ProcessLayerCase(key: "leaderElect", file: "false", environment: nil, flag: "true", expected: "true"),
+        ProcessLayerCase(key: "leaderElect", file: "true", environment: "", flag: nil, expected: "true"),
+        ProcessLayerCase(key: "logLevel", file: "debug", environment: "warning", flag: nil, expected: "warning"),
+        ProcessLayerCase(key: "logFormat", file: "json", environment: nil, flag: nil, expected: "json"),
+    ]
+
+    @Test(arguments: processLayerCases)
+    func processSettingsFollowThePrecedence(_ row: ProcessLayerCase) throws {
+        let setting = try #require(SettingKey.named(row.key))
+        var yaml: [String: Any] = [:]
+        if let file = row.file { yaml[row.key] = setting.kind == .bool ? (file == "true") as Any : file as Any }
+        let fileLayer = try SettingsLoader.fileLayer(try Fixtures.json(String(decoding: try JSONSerialization.data(withJSONObject: yaml), as: UTF8.self)))
+        let environment = SettingsLoader.environmentLayer(row.environment.map { [setting.environmentVariable: $0] } ?? [:])
+        let flags: [String: RawSetting] = row.flag.map { [row.key: .scalar($0)] } ?? [:]
+        let loaded = try SettingsLoader.loadProcess(file: fileLayer, environment: environment, flags: flags)
+        let actual: String
+        switch row.key {
+        case "metricsBindAddress": actual = loaded.metricsBindAddress
+        case "healthProbeBindAddress": actual = loaded.healthProbeBindAddress
+        case "leaderElect": actual = "\(loaded.leaderElect)"
+        case "logLevel": actual = loaded.logLevel
+        default: actual = loaded.logFormat
+        }
+        #expect(actual == row.expected)
+        // The same file is accepted by the operator settings too (one ConfigMap for the Deployment).
+        var withCluster = fileLayer
+        withCluster["clusterName"] = .scalar("prod")
+        _ = try SettingsLoader.load(file: withCluster, environment: environment, flags: flags)
+    }
+
+    @Test func processSettingsHaveTheDocumentedSpellingsAndRejectBadBooleans() throws {
+        #expect(SettingKey.named("metricsBindAddress")?.flag == "--metrics-bind-address")
+        #expect(SettingKey.named("healthProbeBindAddress")?.environmentVariable == "TRUSTLINE_HEALTH_PROBE_BIND_ADDRESS")
+        #expect(SettingKey.named("leaderElect")?.flag == "--leader-elect")
+        #expect(SettingKey.named("leaderElect")?.environmentVariable == "TRUSTLINE_LEADER_ELECT")
+        #expect(throws: SettingsError.self) {
+            try SettingsLoader.loadProcess(environment: SettingsLoader.environmentLayer(["TRUSTLINE_LEADER_ELECT": "maybe"]))
+        }
+        #expect(throws: SettingsError.self) {
+            try SettingsLoader.fileLayer(try Fixtures.json(#"{"leaderElection":true}"#))
+        }
+    }
 }

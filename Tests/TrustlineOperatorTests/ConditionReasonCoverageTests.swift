@@ -23,9 +23,11 @@ import TrustlineCore
         #expect(await harness.reconcile() == .done)
     }
 
-    /// After deletion only Ready changes; the sub-conditions keep what they said.
+    /// After deletion only Ready, Reconciling and Stalled change; the sub-conditions keep what
+    /// they said. Deletion is work in flight, retried by the operator: Reconciling.
     static func deletion(_ reason: ConditionReason) -> ConditionExpectation {
-        ConditionExpectation(ready: .false, reason: reason, role: .true, policies: .true, serviceAccount: .true)
+        ConditionExpectation(
+            ready: .false, reason: reason, role: .true, policies: .true, serviceAccount: .true, reconciling: .true, stalled: .false)
     }
 
     static let scenarios: [Scenario] = [

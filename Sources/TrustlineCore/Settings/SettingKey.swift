@@ -39,8 +39,22 @@ public struct SettingKey: Sendable, Hashable {
         return result
     }
 
-    /// Every setting of DESIGN section 3.
-    public static let all: [SettingKey] = [
+    /// Every setting of DESIGN section 3, then those of the process itself (`ProcessSettings`).
+    public static let all: [SettingKey] = operatorSettings + processSettings
+
+    /// The settings of the process: endpoints, leader election, logging (DESIGN section 6).
+    public static let processSettings: [SettingKey] = [
+        SettingKey("metricsBindAddress", .string, "Address of the Prometheus /metrics endpoint, host:port; 0 disables it (default :8080)."),
+        SettingKey("healthProbeBindAddress", .string, "Address of the /healthz and /readyz endpoints, host:port; 0 disables them (default :8081)."),
+        SettingKey(
+            "leaderElect", .bool,
+            "Campaign for the Lease trustline-leader in the operator's namespace (TRUSTLINE_NAMESPACE, else the pod's namespace, else default) and reconcile only while leading (default false)."),
+        SettingKey("logFormat", .string, "Log line format on stderr: logfmt or json (default logfmt)."),
+        SettingKey("logLevel", .string, "Least severe level logged: trace, debug, info, notice, warning, error (default info)."),
+    ]
+
+    /// The settings of DESIGN section 3: what the operator converges and how.
+    public static let operatorSettings: [SettingKey] = [
         SettingKey("clusterName", .string, "Name of this cluster; first part of derived role names (required)."),
         SettingKey("oidcIssuer", .string, "OIDC issuer URL of the cluster (default: discovered from the API server)."),
         SettingKey("awsAccountId", .string, "AWS account id (default: STS GetCallerIdentity)."),

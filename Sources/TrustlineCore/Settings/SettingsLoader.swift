@@ -12,11 +12,13 @@ public enum SettingsLoader {
         return merged
     }
 
-    /// Picks the `TRUSTLINE_*` variables of known settings out of a process environment.
+    /// Picks the `TRUSTLINE_*` variables of known settings out of a process environment. A
+    /// variable set to the empty string counts as unset (a Deployment's `value: ""` left over),
+    /// so it neither overrides the file nor turns a boolean on.
     public static func environmentLayer(_ environment: [String: String]) -> [String: RawSetting] {
         var layer: [String: RawSetting] = [:]
         for setting in SettingKey.all {
-            if let value = environment[setting.environmentVariable] {
+            if let value = environment[setting.environmentVariable], !value.trimmingWhitespace().isEmpty {
                 layer[setting.key] = .scalar(value)
             }
         }

@@ -6,7 +6,9 @@ import KubeModels
 /// an unchanged outcome yields an equal list and the operator skips the status write.
 public enum ConditionUpdate {
     /// The conditions after `outcome`: Ready first, then RoleReady, PoliciesReady,
-    /// ServiceAccountReady, then any other types found in `old` (e.g. a later `Verified`), unchanged.
+    /// ServiceAccountReady, Reconciling and Stalled (`ProgressConditions`), then any other types
+    /// found in `old` (e.g. a later `Verified`), unchanged. Every condition written carries
+    /// `generation` as its observedGeneration.
     public static func conditions(old: [Condition], outcome: ReconcileOutcome, generation: Int64?, now: Date) -> [Condition] {
         let timestamp = KubernetesTime.format(now)
         var targets: [(ConditionType, Condition.Status, String, String)] = []
@@ -35,17 +37,21 @@ public enum ConditionUpdate {
         case .deletionBlocked(let message):
             targets.append((.ready, .false, ConditionReason.deletionBlocked.rawValue, message))
         }
+        let progress = ProgressConditions.targets(for: outcome)
+        targets.append((.reconciling, progress.reconciling.status, progress.reconciling.reason, progress.reconciling.message))
+        targets.append((.stalled, progress.stalled.status, progress.stalled.reason, progress.stalled.message))
 
         var result: [Condition] = []
-        for (type, status, reason, message) in targets {
+        // Known types in their fixed order, so the list only changes when a condition does.
+        for type in ConditionType.allCases {
             let previous = old.first { $0.type == type.rawValue }
+            guard let (_, status, reason, message) = targets.first(where: { $0.0 == type }) else {
+                if let previous { result.append(previous) }
+                continue
+            }
             let transition = (previous?.status == status) ? (previous?.lastTransitionTime ?? timestamp) : timestamp
             result.append(
                 Condition(type: type.rawValue, status: status, observedGeneration: generation, lastTransitionTime: transition, reason: reason, message: message))
-        }
-        let written = Set(result.map(\.type))
-        for type in ConditionType.allCases where !written.contains(type.rawValue) {
-            if let kept = old.first(where: { $0.type == type.rawValue }) { result.append(kept) }
         }
         let known = Set(ConditionType.allCases.map(\.rawValue))
         result += old.filter { !known.contains($0.type) }
@@ -71,6 +77,7 @@ public enum ConditionUpdate {
         case .roleReady: return "the IAM role exists with the rendered trust policy"
         case .policiesReady: return "inline and managed policies match the spec"
         case .serviceAccountReady: return "the ServiceAccount carries the role annotations"
+        case .reconciling, .stalled: return ""
         }
     }
 }

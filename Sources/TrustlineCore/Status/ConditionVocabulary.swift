@@ -1,9 +1,14 @@
-/// The condition types of DESIGN section 5: `Ready` summarises the three parts.
+/// The condition types of DESIGN section 5: `Ready` summarises the three parts; `Reconciling`
+/// and `Stalled` are kstatus's, so GitOps tools tell a slow resource from a stuck one.
 public enum ConditionType: String, Sendable, CaseIterable {
     case ready = "Ready"
     case roleReady = "RoleReady"
     case policiesReady = "PoliciesReady"
     case serviceAccountReady = "ServiceAccountReady"
+    /// True while work is in flight: a retry is pending or deletion is under way.
+    case reconciling = "Reconciling"
+    /// True while a blocker only a person can lift holds the resource.
+    case stalled = "Stalled"
 }
 
 /// The condition reasons of DESIGN section 5; a contract with users and tests.
@@ -18,6 +23,19 @@ public enum ConditionReason: String, Sendable, CaseIterable {
     case awsError = "AWSError"
     case deleting = "Deleting"
     case deletionBlocked = "DeletionBlocked"
+
+    /// Whether only a person can lift a block with this reason (a spec to fix, a guardrail to
+    /// respect, a foreign role to rename or remove): kstatus's `Stalled`. Every other reason is
+    /// retried by the operator on its own, so the resource is `Reconciling`. Exhaustive on
+    /// purpose: a new reason must be classified here.
+    public var isLiftedOnlyByAPerson: Bool {
+        switch self {
+        case .invalidSpec, .guardrailViolation, .roleConflict:
+            return true
+        case .converged, .oidcProviderMissing, .waitingForServiceAccount, .awsThrottled, .awsError, .deleting, .deletionBlocked:
+            return false
+        }
+    }
 }
 
 /// The reconcile steps a condition reports on, in the order DESIGN section 4 runs them. A block at

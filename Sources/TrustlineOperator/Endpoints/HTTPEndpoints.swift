@@ -28,7 +28,8 @@ public enum HTTPEndpoints {
                 return ProbeResponse(status: 200, body: "ok\n")
             },
             "/readyz": {
-                health.isReady ? ProbeResponse(status: 200, body: "ok\n") : ProbeResponse(status: 503, body: "not ready\n")
+                if health.isReady { return ProbeResponse(status: 200, body: "ok\n") }
+                return ProbeResponse(status: 503, body: (["not ready"] + health.notReadyReasons).joined(separator: "\n") + "\n")
             },
         ])
     }

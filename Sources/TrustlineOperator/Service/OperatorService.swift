@@ -149,7 +149,7 @@ struct TermRunner: Sendable {
         let health = self.health
         let metrics = self.metrics
         let logger = self.logger
-        let watches = WatchSources(kubernetes: kubernetes, watchNamespaces: settings.watchNamespaces) {
+        let watches = WatchSources(kubernetes: kubernetes, watchNamespaces: settings.watchNamespaces, health: health, logger: logger) {
             logger.info("resource caches synced")
             health.markReady()
         }

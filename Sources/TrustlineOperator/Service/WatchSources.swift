@@ -1,6 +1,7 @@
 import ControllerRuntime
 import KubeClient
 import KubeModels
+import Logging
 import Synchronization
 import TrustlineCore
 
@@ -17,6 +18,9 @@ final class WatchSources: ReconcileCache {
     let accountStores: [ObjectStore<ServiceAccount>]
     /// Called once every primary reflector has completed its first list.
     let onSynced: @Sendable () -> Void
+    /// Where a watch waiting out a problem (a missing CRD, RBAC) keeps `/readyz` failing.
+    let health: OperatorHealth
+    let logger: Logger
     private let syncedReflectors = Mutex<Set<Int>>([])
     /// Indexes of the ServiceAccount reflectors that completed their first list.
     private let syncedAccountReflectors = Mutex<Set<Int>>([])
@@ -40,7 +44,12 @@ final class WatchSources: ReconcileCache {
         var annotations: [String: String]?
     }
 
-    init(kubernetes: any KubernetesAPI, watchNamespaces: [String], onSynced: @escaping @Sendable () -> Void) {
+    init(
+        kubernetes: any KubernetesAPI, watchNamespaces: [String], health: OperatorHealth = OperatorHealth(),
+        logger: Logger = Logger(label: "trustline.watch"), onSynced: @escaping @Sendable () -> Void
+    ) {
+        self.health = health
+        self.logger = logger
         self.kubernetes = kubernetes
         namespaces = watchNamespaces.isEmpty ? [nil] : watchNamespaces.map { Optional($0) }
         stores = namespaces.map { _ in ObjectStore<WorkloadAwsAccess>() }
@@ -52,17 +61,21 @@ final class WatchSources: ReconcileCache {
     var keys: [ObjectKey] { stores.flatMap(\.keys) }
     var resourceCount: Int { stores.reduce(0) { $0 + $1.count } }
 
+    /// One source per reflector; each waits out a failing list or watch (`RecoveringWatch`)
+    /// instead of stopping the controller.
     var sources: [EventSource] {
         var sources: [EventSource] = []
         for (index, namespace) in namespaces.enumerated() {
-            let reflector = Reflector<WorkloadAwsAccess>(api: kubernetes, namespace: namespace, store: stores[index])
-            sources.append(EventSource.mapping("workloadawsaccesses@\(namespace ?? "*")", reflector) { [self] event in
-                self.keys(for: event, reflectorIndex: index)
-            })
-            let serviceAccounts = Reflector<ServiceAccount>(api: kubernetes, namespace: namespace, store: accountStores[index])
-            sources.append(EventSource.mapping("serviceaccounts@\(namespace ?? "*")", serviceAccounts) { [self] event in
-                self.owners(of: event, reflectorIndex: index)
-            })
+            let resources = RecoveringWatch(
+                name: "workloadawsaccesses@\(namespace ?? "*")", kind: WorkloadAwsAccess.descriptor, namespace: namespace,
+                events: { [kubernetes, stores] in Reflector<WorkloadAwsAccess>(api: kubernetes, namespace: namespace, store: stores[index]) },
+                health: health, logger: logger)
+            sources.append(resources.source { [self] event in self.keys(for: event, reflectorIndex: index) })
+            let serviceAccounts = RecoveringWatch(
+                name: "serviceaccounts@\(namespace ?? "*")", kind: ServiceAccount.descriptor, namespace: namespace,
+                events: { [kubernetes, accountStores] in Reflector<ServiceAccount>(api: kubernetes, namespace: namespace, store: accountStores[index]) },
+                health: health, logger: logger)
+            sources.append(serviceAccounts.source { [self] event in self.owners(of: event, reflectorIndex: index) })
         }
         return sources
     }

