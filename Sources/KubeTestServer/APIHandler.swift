@@ -43,9 +43,19 @@ struct APIHandler: Sendable {
     }
 
     private func route(_ exchange: HTTPExchange) async -> Response {
-        guard let user = authenticate(exchange) else {
+        guard var user = authenticate(exchange) else {
             denials.recordUnauthorized()
             return Reply.error(.unauthorized)
+        }
+        if let impersonation = Impersonation(user: exchange.impersonateUser, groups: exchange.impersonateGroups) {
+            for check in impersonation.requiredPermissions {
+                let decision = authorizer.authorize(user, check)
+                guard decision.allowed else {
+                    denials.recordForbidden()
+                    return Reply.error(APIError.forbidden(check, user: user, reason: decision.reason))
+                }
+            }
+            user = impersonation.user
         }
         let attributes = RequestAttributes(method: exchange.method, path: exchange.path, query: exchange.query)
         let decision = authorizer.authorize(user, attributes)

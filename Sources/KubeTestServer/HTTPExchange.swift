@@ -10,6 +10,9 @@ struct HTTPExchange: Sendable {
     var accept: String
     var contentType: String
     var authorization: String
+    /// `Impersonate-User` and every `Impersonate-Group` header (kubectl `--as`, `--as-group`).
+    var impersonateUser: String
+    var impersonateGroups: [String]
     var host: String
     var body: Data
 
@@ -21,6 +24,8 @@ struct HTTPExchange: Sendable {
         accept = request.headers[.accept] ?? ""
         contentType = request.headers[.contentType] ?? ""
         authorization = request.headers[.authorization] ?? ""
+        impersonateUser = request.headers.first { $0.name.canonicalName == "impersonate-user" }?.value ?? ""
+        impersonateGroups = request.headers.filter { $0.name.canonicalName == "impersonate-group" }.map(\.value)
         host = request.head.authority ?? ""
         let buffer = try await request.collectBody(upTo: 16 << 20)
         body = Data(buffer.readableBytesView)
