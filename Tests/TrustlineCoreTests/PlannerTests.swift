@@ -62,7 +62,7 @@ import Testing
         DriftCase(label: "description changed", calls: ["UpdateRole"]) { $0.description = "changed" },
         DriftCase(label: "duration changed", calls: ["UpdateRole"]) { $0.maxSessionDuration = 43200 },
         DriftCase(label: "boundary added", calls: ["DeleteRolePermissionsBoundary"]) { $0.permissionsBoundaryArn = "arn:aws:iam::123456789012:policy/x" },
-        DriftCase(label: "everything at once, in safe order", calls: ["UpdateAssumeRolePolicy", "DetachRolePolicy", "DeleteRolePolicy", "PutRolePolicy", "AttachRolePolicy", "UpdateRole", "UntagRole", "TagRole"]) { role in
+        DriftCase(label: "everything at once, in safe order", calls: ["DetachRolePolicy", "DeleteRolePolicy", "UpdateAssumeRolePolicy", "PutRolePolicy", "AttachRolePolicy", "UpdateRole", "UntagRole", "TagRole"]) { role in
             role.trustPolicy = ["Version": "2012-10-17"]
             role.attachedManagedPolicyArns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
             role.inlinePolicies = ["old": Fixtures.s3Document]

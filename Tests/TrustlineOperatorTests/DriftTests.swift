@@ -80,7 +80,7 @@ import TrustlineCore
 
         #expect(await harness.reconcile() == .done)
 
-        #expect(harness.iam.writeCalls.map(\.action) == ["UpdateAssumeRolePolicy", "DetachRolePolicy", "TagRole"])
+        #expect(harness.iam.writeCalls.map(\.action) == ["DetachRolePolicy", "UpdateAssumeRolePolicy", "TagRole"])
         let note = try #require(harness.events().last?.note)
         #expect(note.contains("trust policy"))
         #expect(note.contains("AdministratorAccess"))
