@@ -12,7 +12,8 @@ import TrustlineCore
 /// observation and plans against "no role": CreateRole carries everything it can, so a new
 /// resource costs exactly the creation plan's calls. Safety does not depend on the guess: a role
 /// that exists after all makes CreateRole fail with EntityAlreadyExists before anything is
-/// written, and the next round observes it and runs the ownership check as usual.
+/// written, and the next round observes it and runs the ownership check as usual. An explicit
+/// `spec.role.name` other than the derived one is always observed first (see `isDerivedName`).
 struct RoleConvergence: Sendable {
     /// What converging changed.
     struct Result: Sendable {
@@ -46,7 +47,7 @@ struct RoleConvergence: Sendable {
         var differences: [String]?
         var createdRole = false
         for round in 0..<Self.maximumRaceRounds {
-            let guessed = round == 0 && expectation == .noRoleYet
+            let guessed = round == 0 && expectation == .noRoleYet && Self.isDerivedName(desired.name, for: rendered.owner)
             let observed: ObservedRole? = if guessed { nil } else { try await observe(desired.name) }
             let decision = OwnershipCheck.decide(observed: observed, owner: rendered.owner, adoptionPolicy: adoptionPolicy)
             if case .foreign(let message) = decision {
@@ -70,6 +71,14 @@ struct RoleConvergence: Sendable {
             stage: .role, reason: .awsError,
             message: "role \(desired.name) kept changing while it was being created (EntityAlreadyExists \(Self.maximumRaceRounds) times); the operator retries with backoff",
             retry: .withBackoff)
+    }
+
+    /// Whether `roleName` is the name derived from the resource. An explicit `spec.role.name`
+    /// usually names a role that exists already (one to adopt, or someone else's): it is observed
+    /// first, so a foreign role never sees a refused CreateRole (a denied write in CloudTrail).
+    static func isDerivedName(_ roleName: String, for owner: OwnerIdentity) -> Bool {
+        let derived = RoleNaming.derivedName(clusterName: owner.clusterName, namespace: owner.namespace, name: owner.name)
+        return roleName.lowercased() == derived.lowercased()
     }
 
     private enum ExecutionOutcome { case completed, raced }
