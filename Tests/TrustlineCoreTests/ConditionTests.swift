@@ -90,19 +90,26 @@ import Testing
         #expect(ConditionUpdate.needsWrite(old: second, new: third))
     }
 
-    @Test func deletionKeepsSubConditionsAndOtherTypes() {
+    /// Cleanup removes the policies before the role: while it is blocked, PoliciesReady must not
+    /// still say Converged.
+    @Test func deletionWithdrawsSubConditionsAndKeepsOtherTypes() {
         let verified = Condition(type: "Verified", status: .true, lastTransitionTime: "2026-01-01T00:00:00Z", reason: "Verified", message: "")
         let old = ConditionUpdate.conditions(old: [verified], outcome: .converged(message: "ok"), generation: 1, now: Self.t0)
         #expect(old.last == verified)
         let deleting = ConditionUpdate.conditions(old: old, outcome: .deletionBlocked(message: "role r: DeleteConflict"), generation: 1, now: Self.t1)
         #expect(statuses(deleting)["Ready"] == "False/DeletionBlocked")
-        #expect(statuses(deleting)["RoleReady"] == "True/Converged")
+        #expect(statuses(deleting)["RoleReady"] == "False/DeletionBlocked")
+        #expect(statuses(deleting)["PoliciesReady"] == "False/DeletionBlocked")
+        #expect(statuses(deleting)["ServiceAccountReady"] == "False/DeletionBlocked")
+        #expect(deleting.first { $0.type == "PoliciesReady" }?.message == "deletion is blocked: role r: DeleteConflict")
         #expect(statuses(deleting)["Reconciling"] == "True/DeletionBlocked")
         #expect(statuses(deleting)["Stalled"] == "False/DeletionBlocked")
         #expect(deleting.map(\.type) == ["Ready", "RoleReady", "PoliciesReady", "ServiceAccountReady", "Reconciling", "Stalled", "Verified"])
         #expect(deleting.contains(verified))
         let inProgress = statuses(ConditionUpdate.conditions(old: old, outcome: .deleting(message: "x"), generation: 1, now: Self.t1))
         #expect(inProgress["Ready"] == "False/Deleting")
+        #expect(inProgress["PoliciesReady"] == "False/Deleting")
+        #expect(inProgress["RoleReady"] == "False/Deleting")
         #expect(inProgress["Reconciling"] == "True/Deleting")
         #expect(inProgress["Stalled"] == "False/Deleting")
     }

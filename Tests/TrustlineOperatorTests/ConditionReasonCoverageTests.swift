@@ -23,11 +23,12 @@ import TrustlineCore
         #expect(await harness.reconcile() == .done)
     }
 
-    /// After deletion only Ready, Reconciling and Stalled change; the sub-conditions keep what
-    /// they said. Deletion is work in flight, retried by the operator: Reconciling.
+    /// While the resource is deleted, cleanup takes the policies, the role and the annotations
+    /// away, so every sub-condition is False with the deletion's reason (none may still say
+    /// Converged). Deletion is work in flight, retried by the operator: Reconciling.
     static func deletion(_ reason: ConditionReason) -> ConditionExpectation {
         ConditionExpectation(
-            ready: .false, reason: reason, role: .true, policies: .true, serviceAccount: .true, reconciling: .true, stalled: .false)
+            ready: .false, reason: reason, role: .false, policies: .false, serviceAccount: .false, reconciling: .true, stalled: .false)
     }
 
     static let scenarios: [Scenario] = [

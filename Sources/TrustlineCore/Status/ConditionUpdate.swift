@@ -7,7 +7,8 @@ import KubeModels
 public enum ConditionUpdate {
     /// The conditions after `outcome`: Ready first, then RoleReady, PoliciesReady,
     /// ServiceAccountReady, Reconciling and Stalled (`ProgressConditions`), then any other types
-    /// found in `old` (e.g. a later `Verified`), unchanged. Every condition written carries
+    /// found in `old` (e.g. a later `Verified`), unchanged. While the resource is deleted the three
+    /// sub-conditions are False with the deletion's reason. Every condition written carries
     /// `generation` as its observedGeneration.
     public static func conditions(old: [Condition], outcome: ReconcileOutcome, generation: Int64?, now: Date) -> [Condition] {
         let timestamp = KubernetesTime.format(now)
@@ -34,8 +35,10 @@ public enum ConditionUpdate {
             }
         case .deleting(let message):
             targets.append((.ready, .false, ConditionReason.deleting.rawValue, message))
+            targets += withdrawn(reason: .deleting, message: "the resource is being deleted: \(message)")
         case .deletionBlocked(let message):
             targets.append((.ready, .false, ConditionReason.deletionBlocked.rawValue, message))
+            targets += withdrawn(reason: .deletionBlocked, message: "deletion is blocked: \(message)")
         }
         let progress = ProgressConditions.targets(for: outcome)
         targets.append((.reconciling, progress.reconciling.status, progress.reconciling.reason, progress.reconciling.message))
@@ -69,6 +72,13 @@ public enum ConditionUpdate {
     /// Whether the status must be written: only when it changed.
     public static func needsWrite(old: WorkloadAwsAccessStatus?, new: WorkloadAwsAccessStatus) -> Bool {
         old != new
+    }
+
+    /// RoleReady, PoliciesReady and ServiceAccountReady while the resource is deleted: False,
+    /// because cleanup takes the policies, the role and the annotations away (and may have done
+    /// so already when it blocks), so none of them can still be reported Converged.
+    private static func withdrawn(reason: ConditionReason, message: String) -> [(ConditionType, Condition.Status, String, String)] {
+        ReconcileStage.allCases.compactMap(\.conditionType).map { ($0, .false, reason.rawValue, message) }
     }
 
     private static func convergedMessage(_ type: ConditionType) -> String {
