@@ -3,8 +3,8 @@
 public enum SettingsValidation {
     /// Throws the first setting that is out of range or malformed.
     public static func check(_ settings: OperatorSettings) throws(SettingsError) {
-        if !IAMNames.isValidRoleNameCharacters(settings.clusterName) || settings.clusterName.count > 63 {
-            throw SettingsError(setting: "clusterName", message: "\"\(settings.clusterName)\" must be 1 to 63 characters of letters, digits and + = , . @ _ - (it starts every derived IAM role name)")
+        if let problem = clusterNameProblem(settings.clusterName) {
+            throw SettingsError(setting: "clusterName", message: problem)
         }
         if let issuer = settings.oidcIssuer, !issuer.hasPrefix("https://") {
             throw SettingsError(setting: "oidcIssuer", message: "\"\(issuer)\" must be an https:// URL")
@@ -41,5 +41,39 @@ public enum SettingsValidation {
                 throw SettingsError(setting: key, message: "\"\(pattern)\" is not an action glob like iam:* or s3:Delete*")
             }
         }
+    }
+
+    /// Characters a cluster name may hold: lowercase letters, digits and `+ = @ _ -`.
+    public static let clusterNameCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789+=@_-".unicodeScalars)
+
+    /// Why `name` cannot be a cluster name, or `nil` when it can. The cluster name starts every
+    /// derived role name `{cluster}.{namespace}.{name}`, and two clusters sharing an account must
+    /// never derive the same one. Namespaces hold no dots, so the first two dots split a derived
+    /// name back into its parts exactly when the cluster name has no dot. IAM compares role names
+    /// ignoring case, so `Prod` and `prod` would derive the same role: only lowercase is allowed.
+    /// The name is also the value of the cluster ownership tag, and IAM tag values refuse `,`.
+    /// What remains of IAM's role name characters is `[a-z0-9+=@_-]`.
+    public static func clusterNameProblem(_ name: String) -> String? {
+        let rule = "use 1 to 63 characters of lowercase letters, digits and + = @ _ -, unique among the clusters sharing the AWS account"
+        if name.isEmpty || name.unicodeScalars.count > 63 {
+            return "\"\(name)\" is \(name.unicodeScalars.count) characters long: \(rule)"
+        }
+        if name.contains(".") {
+            let replaced = name.replacingDots()
+            return "\"\(name)\" contains a dot, so another cluster could derive the same IAM role names ({clusterName}.{namespace}.{name}); \(rule), e.g. \(replaced)"
+        }
+        if name.unicodeScalars.contains(where: { ("A"..."Z").contains($0) }) {
+            return "\"\(name)\" contains uppercase letters, and IAM role names ignore case, so a cluster named \"\(name.lowercased())\" would derive the same IAM role names; \(rule), e.g. \(name.lowercased())"
+        }
+        if let bad = name.unicodeScalars.first(where: { !clusterNameCharacters.contains($0) }) {
+            return "\"\(name)\" contains \"\(bad)\", which IAM role names or the \(OwnershipTags.cluster) tag value cannot hold; \(rule)"
+        }
+        return nil
+    }
+}
+
+extension String {
+    fileprivate func replacingDots() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.map { $0 == "." ? "-" : $0 }))
     }
 }
