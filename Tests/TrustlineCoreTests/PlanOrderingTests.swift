@@ -135,7 +135,7 @@ enum RoleGrants {
         #expect(RolePlanner.plan(desired: desired, observed: observed).map(\.apiName) == ["PutRolePermissionsBoundary"])
     }
 
-    /// The checker itself: the order main used (trust first) is caught.
+    /// The checker itself catches the order the planner used before (trust first, then detach).
     @Test func trustFirstOrderIsCaught() {
         let desired = PlannerTests.desired
         let observed = Self.adoptableRole(desired)
