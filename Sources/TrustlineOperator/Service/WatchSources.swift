@@ -21,6 +21,8 @@ final class WatchSources: ReconcileCache {
     /// Where a watch waiting out a problem (a missing CRD, RBAC) keeps `/readyz` failing.
     let health: OperatorHealth
     let logger: Logger
+    /// Logs, counts and reports on the objects the reflectors skip because they do not decode.
+    let undecodable: UndecodableObjectReporter
     private let syncedReflectors = Mutex<Set<Int>>([])
     /// Indexes of the ServiceAccount reflectors that completed their first list.
     private let syncedAccountReflectors = Mutex<Set<Int>>([])
@@ -46,8 +48,10 @@ final class WatchSources: ReconcileCache {
 
     init(
         kubernetes: any KubernetesAPI, watchNamespaces: [String], health: OperatorHealth = OperatorHealth(),
-        logger: Logger = Logger(label: "trustline.watch"), onSynced: @escaping @Sendable () -> Void
+        logger: Logger = Logger(label: "trustline.watch"), undecodable: UndecodableObjectReporter? = nil,
+        onSynced: @escaping @Sendable () -> Void
     ) {
+        self.undecodable = undecodable ?? UndecodableObjectReporter(events: nil, metrics: nil, logger: logger)
         self.health = health
         self.logger = logger
         self.kubernetes = kubernetes
@@ -120,6 +124,12 @@ final class WatchSources: ReconcileCache {
             guard let key = object.objectKey else { return [] }
             _ = fingerprints.withLock { $0.removeValue(forKey: key) }
             return [key]
+        case .skipped(let bad):
+            // Not reconciled: there is no typed object to act on. Forget its fingerprint, so a
+            // fixed version is seen as a change.
+            undecodable.report(bad, descriptor: WorkloadAwsAccess.descriptor)
+            if let key = bad.key { _ = fingerprints.withLock { $0.removeValue(forKey: key) } }
+            return []
         }
     }
 
@@ -152,6 +162,9 @@ final class WatchSources: ReconcileCache {
                     if let key = account.objectKey { known[key] = Self.fingerprint(account) }
                 }
             }
+            return []
+        case .skipped(let bad):
+            undecodable.report(bad, descriptor: ServiceAccount.descriptor)
             return []
         case .deleted(let account):
             if let key = account.objectKey { _ = accountFingerprints.withLock { $0.removeValue(forKey: key) } }
