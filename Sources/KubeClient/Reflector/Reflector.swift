@@ -30,6 +30,10 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
     public let store: ObjectStore<Object>
     public let backoff: Backoff
     public let environment: RetryEnvironment
+    /// After this many consecutive failed lists (or watch attempts), throw the last error instead
+    /// of retrying quietly, so the caller can say so (log it, fail readiness) and start over;
+    /// nil: retry forever.
+    public let failuresBeforeThrowing: Int?
 
     public init(
         api: any KubernetesAPI,
@@ -39,8 +43,10 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
         pageSize: Int = 500,
         store: ObjectStore<Object> = ObjectStore(),
         backoff: Backoff = Backoff(),
-        environment: RetryEnvironment = .live
+        environment: RetryEnvironment = .live,
+        failuresBeforeThrowing: Int? = nil
     ) {
+        self.failuresBeforeThrowing = failuresBeforeThrowing
         self.api = api
         self.namespace = namespace
         self.labelSelector = labelSelector
@@ -108,6 +114,7 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
                     pageSize: reflector.pageSize).parts
             } catch {
                 guard case .retryable(let retryAfter) = Watcher<Object>.Iterator.classify(error) else { throw error }
+                if let limit = reflector.failuresBeforeThrowing, listFailures + 1 >= limit { throw error }
                 var delay = reflector.backoff.delay(attempt: listFailures, unitRandom: reflector.environment.random())
                 if let retryAfter, retryAfter > delay { delay = Swift.min(retryAfter, reflector.backoff.maximum) }
                 listFailures += 1
@@ -125,7 +132,8 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
             let watcher = Watcher<Object>(
                 api: reflector.api, namespace: reflector.namespace, resourceVersion: list.metadata.resourceVersion,
                 labelSelector: reflector.labelSelector, fieldSelector: reflector.fieldSelector,
-                backoff: reflector.backoff, environment: reflector.environment)
+                backoff: reflector.backoff, environment: reflector.environment,
+                failuresBeforeThrowing: reflector.failuresBeforeThrowing)
             watch = watcher.makeAsyncIterator()
         }
     }

@@ -16,6 +16,9 @@ public struct Watcher<Object: KubernetesResource>: AsyncSequence, Sendable {
     public let fieldSelector: String?
     public let backoff: Backoff
     public let environment: RetryEnvironment
+    /// After this many consecutive failed attempts, throw the last error instead of backing off
+    /// again (see `Reflector.failuresBeforeThrowing`); nil: retry forever.
+    public let failuresBeforeThrowing: Int?
 
     public init(
         api: any KubernetesAPI,
@@ -24,8 +27,10 @@ public struct Watcher<Object: KubernetesResource>: AsyncSequence, Sendable {
         labelSelector: String? = nil,
         fieldSelector: String? = nil,
         backoff: Backoff = Backoff(),
-        environment: RetryEnvironment = .live
+        environment: RetryEnvironment = .live,
+        failuresBeforeThrowing: Int? = nil
     ) {
+        self.failuresBeforeThrowing = failuresBeforeThrowing
         self.api = api
         self.namespace = namespace
         self.resourceVersion = resourceVersion
@@ -121,6 +126,7 @@ public struct Watcher<Object: KubernetesResource>: AsyncSequence, Sendable {
                         pending = machine.failed(Self.classify(error), at: environment.now(), unitRandom: environment.random())
                     }
                 case .sleep(let delay):
+                    if let limit = watcher.failuresBeforeThrowing, machine.failures >= limit, let lastError { throw lastError }
                     try await environment.sleep(delay)
                     pending = machine.backoffElapsed(unitRandom: environment.random())
                 case .relist:

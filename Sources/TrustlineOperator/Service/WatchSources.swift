@@ -32,6 +32,10 @@ final class WatchSources: ReconcileCache {
     /// The same for ServiceAccounts: annotations and owners, the parts the operator converges.
     private let accountFingerprints = Mutex<[ObjectKey: AccountFingerprint]>([:])
 
+    /// Consecutive failures of a list or watch before it is reported (logged, `/readyz` failing)
+    /// by `RecoveringWatch` rather than retried quietly: a blip passes unseen, a stall does not.
+    static let failuresBeforeThrowing = 3
+
     struct AccountFingerprint: Equatable {
         var uid: String?
         var annotations: [String: String]?
@@ -72,12 +76,12 @@ final class WatchSources: ReconcileCache {
         for (index, namespace) in namespaces.enumerated() {
             let resources = RecoveringWatch(
                 name: "workloadawsaccesses@\(namespace ?? "*")", kind: WorkloadAwsAccess.descriptor, namespace: namespace,
-                events: { [kubernetes, stores] in Reflector<WorkloadAwsAccess>(api: kubernetes, namespace: namespace, store: stores[index]) },
+                events: { [kubernetes, stores] in Reflector<WorkloadAwsAccess>(api: kubernetes, namespace: namespace, store: stores[index], failuresBeforeThrowing: Self.failuresBeforeThrowing) },
                 health: health, logger: logger)
             sources.append(resources.source { [self] event in self.keys(for: event, reflectorIndex: index) })
             let serviceAccounts = RecoveringWatch(
                 name: "serviceaccounts@\(namespace ?? "*")", kind: ServiceAccount.descriptor, namespace: namespace,
-                events: { [kubernetes, accountStores] in Reflector<ServiceAccount>(api: kubernetes, namespace: namespace, store: accountStores[index]) },
+                events: { [kubernetes, accountStores] in Reflector<ServiceAccount>(api: kubernetes, namespace: namespace, store: accountStores[index], failuresBeforeThrowing: Self.failuresBeforeThrowing) },
                 health: health, logger: logger)
             sources.append(serviceAccounts.source { [self] event in self.owners(of: event, reflectorIndex: index) })
         }
