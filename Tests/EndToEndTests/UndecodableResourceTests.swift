@@ -70,5 +70,32 @@ extension EndToEndSuite {
                 #expect(try await running.probe("/readyz") == 200)
             }
         }
+
+        @Test("a list and watch that cannot proceed is logged and fails /readyz until it can again")
+        func stalledWatchFailsReadiness() async throws {
+            try await TestCluster.with(namespaces: ["team-a"]) { cluster in
+                try await cluster.apply(Manifests.access(name: "app", namespace: "team-a"))
+                let running = try cluster.startOperator()
+                try await running.waitForMetrics()
+                try await cluster.waitForCondition("team-a", "app", type: .ready, status: "True", reason: "Converged", timeout: .seconds(90))
+                #expect(try await running.probe("/readyz") == 200)
+
+                // Every request for our kind fails, and the open watches end: reconnecting fails.
+                cluster.server.faults.failNextRequests(100_000, status: 500, method: "GET", pathPrefix: "/apis/trustline.dev/")
+                cluster.server.faults.dropAllWatches()
+                try await cluster.eventually(timeout: .seconds(60), "/readyz failing while the watch cannot proceed") {
+                    try await running.probe("/readyz") == 503 ? true : nil
+                }
+                #expect(try await running.probe("/healthz") == 200, "alive: waiting, not broken")
+                #expect(running.process.log.contains("cannot list and watch workloadawsaccesses.trustline.dev"), "the problem is logged")
+
+                cluster.server.faults.reset()
+                try await cluster.eventually(timeout: .seconds(60), "/readyz back to 200 once the watch proceeds") {
+                    try await running.probe("/readyz") == 200 ? true : nil
+                }
+                try await cluster.apply(Manifests.access(name: "app-2", namespace: "team-a"))
+                try await cluster.waitForCondition("team-a", "app-2", type: .ready, status: "True", reason: "Converged", timeout: .seconds(90))
+            }
+        }
     }
 }
