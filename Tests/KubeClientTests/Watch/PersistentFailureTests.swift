@@ -7,7 +7,7 @@ import Testing
 
 /// A list or watch that keeps failing is thrown after a few quiet retries, so the caller can say
 /// so (the operator logs it and fails `/readyz`) instead of retrying silently forever.
-@Suite("Persistent list and watch failures surface")
+@Suite("Persistent list and watch failures surface", .timeLimit(.minutes(1)))
 struct PersistentFailureTests {
     static func client(_ http: FakeHTTPClient) -> KubernetesClient {
         KubernetesClient(configuration: KubeConfiguration(server: URL(string: "https://h")!), makeHTTPClient: { _ in http })
