@@ -154,17 +154,25 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 
 extension JSONValue {
     /// Parses JSON bytes; the error says what is wrong so a 400 can carry it.
+    /// Nesting deeper than Foundation's parser allows is read as the API server reads it (`DeepJSON`).
     static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            if let deep = try? DeepJSON.parse(data) { return deep }
+            throw error
+        }
     }
 
     /// Compact JSON with sorted keys (stable output for tests and watch lines).
     func serialized() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON primitive or container,
-        // except non-finite doubles, which never come out of the JSON or YAML parsers.
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        // Encoding a JSONValue fails only for nesting deeper than Foundation's encoder goes
+        // (written by `DeepJSON` instead) and for non-finite doubles, which never come out of the
+        // JSON or YAML parsers.
+        if let data = try? encoder.encode(self) { return data }
+        return DeepJSON.serialize(self, scalars: encoder)
     }
 
     func serializedString() -> String {

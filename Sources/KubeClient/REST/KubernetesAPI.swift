@@ -10,6 +10,11 @@ public protocol KubernetesAPI: Sendable {
     func list<Object: KubernetesResource>(
         _ type: Object.Type, namespace: String?, options: ListOptions
     ) async throws -> ObjectList<Object>
+    /// One page like `list`, but an item that does not decode is set aside (`UndecodableObject`)
+    /// instead of failing the page: what a cache of many users' objects must do.
+    func listSkippingUndecodable<Object: KubernetesResource>(
+        _ type: Object.Type, namespace: String?, options: ListOptions
+    ) async throws -> PartialObjectList<Object>
     /// Creates in `object.metadata.namespace`.
     func create<Object: KubernetesResource>(_ object: Object, options: WriteOptions) async throws -> Object
     /// PUT of the whole object (or of its status with `subresource: .status`); the object's
@@ -43,6 +48,36 @@ extension KubernetesAPI {
         } catch let error as KubeAPIError where error.isNotFound {
             return nil
         }
+    }
+
+    /// For APIs that decode every item they hold (in-memory fakes): nothing is ever set aside.
+    public func listSkippingUndecodable<Object: KubernetesResource>(
+        _ type: Object.Type, namespace: String?, options: ListOptions
+    ) async throws -> PartialObjectList<Object> {
+        PartialObjectList(list: try await list(type, namespace: namespace, options: options))
+    }
+
+    /// Every page like `listAll`, items that do not decode set aside as in `listSkippingUndecodable`.
+    public func listAllSkippingUndecodable<Object: KubernetesResource>(
+        _ type: Object.Type, namespace: String? = nil, options: ListOptions = ListOptions(), pageSize: Int = 500
+    ) async throws -> PartialObjectList<Object> {
+        var pageOptions = options
+        pageOptions.limit = pageSize
+        pageOptions.continueToken = nil
+        var first = try await listSkippingUndecodable(type, namespace: namespace, options: pageOptions)
+        var next = first.list.metadata.continue
+        while let token = next, !token.isEmpty {
+            pageOptions.continueToken = token
+            pageOptions.resourceVersion = nil
+            pageOptions.resourceVersionMatch = nil
+            let page = try await listSkippingUndecodable(type, namespace: namespace, options: pageOptions)
+            first.list.items.append(contentsOf: page.list.items)
+            first.undecodable.append(contentsOf: page.undecodable)
+            next = page.list.metadata.continue
+        }
+        first.list.metadata.continue = nil
+        first.list.metadata.remainingItemCount = nil
+        return first
     }
 
     public func list<Object: KubernetesResource>(

@@ -44,6 +44,14 @@ public struct KubernetesClient: KubernetesAPI {
         return try await decode(ObjectList<Object>.self, from: executor.send(request))
     }
 
+    public func listSkippingUndecodable<Object: KubernetesResource>(
+        _ type: Object.Type, namespace: String?, options: ListOptions
+    ) async throws -> PartialObjectList<Object> {
+        let path = try ResourcePath.collection(Object.descriptor, namespace: namespace)
+        let request = APIRequest(method: "GET", path: path, query: options.queryItems, timeout: .seconds(60))
+        return try TolerantDecoding.list(Object.self, from: await executor.send(request).body)
+    }
+
     public func create<Object: KubernetesResource>(_ object: Object, options: WriteOptions) async throws -> Object {
         let descriptor = Object.descriptor
         if descriptor.namespaced, object.metadata.namespace?.isEmpty ?? true {

@@ -20,18 +20,21 @@ public struct WatchConnection<Object: KubernetesResource>: AsyncSequence, Sendab
     /// Decodes one line per event, skipping blank keep-alive lines.
     public struct Iterator: AsyncIteratorProtocol {
         var lines: AsyncThrowingStream<Data, any Error>.AsyncIterator
-        let decoder = JSONDecoder()
 
+        /// The next event; objects that do not decode are skipped (use `nextElement` to see them).
         public mutating func next() async throws -> WatchEvent<Object>? {
+            while let element = try await nextElement() {
+                if case .event(let event) = element { return event }
+            }
+            return nil
+        }
+
+        /// The next event or object that does not decode. Throws when a line is not a watch event
+        /// at all (the stream is garbled); an object that does not decode is one bad object.
+        public mutating func nextElement() async throws -> WatchElement<Object>? {
             while let line = try await lines.next() {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-                do {
-                    return try decoder.decode(WatchEvent<Object>.self, from: line)
-                } catch {
-                    throw KubeClientError.undecodableResponse(
-                        type: "WatchEvent<\(Object.descriptor.kind)>", problem: "\(error)",
-                        bodyPrefix: String(decoding: line.prefix(300), as: UTF8.self))
-                }
+                return try TolerantDecoding.watchLine(Object.self, line)
             }
             return nil
         }

@@ -60,6 +60,10 @@ public final class ObjectStore<Object: KubernetesResource>: Sendable {
 
     func remove(_ object: Object) {
         guard let key = object.objectKey else { return }
+        remove(key: key)
+    }
+
+    func remove(key: ObjectKey) {
         objects.withLock { _ = $0.removeValue(forKey: key) }
     }
 }

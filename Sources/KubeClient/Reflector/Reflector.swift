@@ -8,12 +8,17 @@ public enum ReflectorEvent<Object: KubernetesResource>: Sendable {
     case applied(Object)
     /// Deleted, seen by the watch or found missing on a relist (deleted while away).
     case deleted(Object)
+    /// An object that does not decode, from a list or a watch event: not cached (an older version
+    /// of it is dropped from the cache), reported so the caller can log it and tell its owner.
+    case skipped(UndecodableObject)
 }
 
 /// List-then-watch of one kind, kept in an `ObjectStore`. Yields `.restarted(all)` after each
 /// list, then `.applied`/`.deleted` per change. When the watch expires (410) it lists again and,
 /// after the new `.restarted`, yields `.deleted` for every object that vanished meanwhile.
 /// List failures that retrying can fix (429, 5xx, transport) back off like the watch does.
+/// An object that does not decode is one bad object: yielded as `.skipped`, never cached, and
+/// never a reason to fail the list or the watch.
 public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
     public typealias Element = ReflectorEvent<Object>
 
@@ -25,6 +30,10 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
     public let store: ObjectStore<Object>
     public let backoff: Backoff
     public let environment: RetryEnvironment
+    /// After this many consecutive failed lists (or watch attempts), throw the last error instead
+    /// of retrying quietly, so the caller can say so (log it, fail readiness) and start over;
+    /// nil: retry forever.
+    public let failuresBeforeThrowing: Int?
 
     public init(
         api: any KubernetesAPI,
@@ -34,8 +43,10 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
         pageSize: Int = 500,
         store: ObjectStore<Object> = ObjectStore(),
         backoff: Backoff = Backoff(),
-        environment: RetryEnvironment = .live
+        environment: RetryEnvironment = .live,
+        failuresBeforeThrowing: Int? = nil
     ) {
+        self.failuresBeforeThrowing = failuresBeforeThrowing
         self.api = api
         self.namespace = namespace
         self.labelSelector = labelSelector
@@ -68,8 +79,15 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
                     continue
                 }
                 do {
-                    guard let event = try await current.next() else { return nil }
+                    guard let element = try await current.nextElement() else { return nil }
                     watch = current
+                    guard case .event(let event) = element else {
+                        if case .undecodable(let bad) = element {
+                            if let key = bad.key { reflector.store.remove(key: key) }
+                            return .skipped(bad)
+                        }
+                        continue
+                    }
                     switch event {
                     case .added(let object), .modified(let object):
                         reflector.store.apply(object)
@@ -88,13 +106,15 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
 
         private mutating func relist() async throws {
             let list: ObjectList<Object>
+            let undecodable: [UndecodableObject]
             do {
-                list = try await reflector.api.listAll(
+                (list, undecodable) = try await reflector.api.listAllSkippingUndecodable(
                     Object.self, namespace: reflector.namespace,
                     options: ListOptions(labelSelector: reflector.labelSelector, fieldSelector: reflector.fieldSelector),
-                    pageSize: reflector.pageSize)
+                    pageSize: reflector.pageSize).parts
             } catch {
                 guard case .retryable(let retryAfter) = Watcher<Object>.Iterator.classify(error) else { throw error }
+                if let limit = reflector.failuresBeforeThrowing, listFailures + 1 >= limit { throw error }
                 var delay = reflector.backoff.delay(attempt: listFailures, unitRandom: reflector.environment.random())
                 if let retryAfter, retryAfter > delay { delay = Swift.min(retryAfter, reflector.backoff.maximum) }
                 listFailures += 1
@@ -105,11 +125,15 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
             listCount += 1
             let removed = reflector.store.replace(with: list.items)
             pending.append(.restarted(list.items))
-            pending.append(contentsOf: removed.map { .deleted($0) })
+            pending.append(contentsOf: undecodable.map { .skipped($0) })
+            // An object that no longer decodes is not deleted: it is reported as skipped only.
+            let skippedKeys = Set(undecodable.compactMap(\.key))
+            pending.append(contentsOf: removed.filter { object in object.objectKey.map { !skippedKeys.contains($0) } ?? true }.map { .deleted($0) })
             let watcher = Watcher<Object>(
                 api: reflector.api, namespace: reflector.namespace, resourceVersion: list.metadata.resourceVersion,
                 labelSelector: reflector.labelSelector, fieldSelector: reflector.fieldSelector,
-                backoff: reflector.backoff, environment: reflector.environment)
+                backoff: reflector.backoff, environment: reflector.environment,
+                failuresBeforeThrowing: reflector.failuresBeforeThrowing)
             watch = watcher.makeAsyncIterator()
         }
     }

@@ -4,7 +4,8 @@ import KubeModels
 /// A long-running watch of one kind as an `AsyncSequence`: reconnects from the last seen
 /// resourceVersion (bookmarks included) when a connection ends or drops, backs off on failures,
 /// and ends by throwing a `KubeAPIError` with code 410 when the version expired, so the caller
-/// relists (the `Reflector` does this for you). Never yields `.error` events.
+/// relists (the `Reflector` does this for you). Never yields `.error` events. An object that does
+/// not decode is skipped and the watch moves past its resourceVersion (`nextElement` reports it).
 public struct Watcher<Object: KubernetesResource>: AsyncSequence, Sendable {
     public typealias Element = WatchEvent<Object>
 
@@ -15,6 +16,9 @@ public struct Watcher<Object: KubernetesResource>: AsyncSequence, Sendable {
     public let fieldSelector: String?
     public let backoff: Backoff
     public let environment: RetryEnvironment
+    /// After this many consecutive failed attempts, throw the last error instead of backing off
+    /// again (see `Reflector.failuresBeforeThrowing`); nil: retry forever.
+    public let failuresBeforeThrowing: Int?
 
     public init(
         api: any KubernetesAPI,
@@ -23,8 +27,10 @@ public struct Watcher<Object: KubernetesResource>: AsyncSequence, Sendable {
         labelSelector: String? = nil,
         fieldSelector: String? = nil,
         backoff: Backoff = Backoff(),
-        environment: RetryEnvironment = .live
+        environment: RetryEnvironment = .live,
+        failuresBeforeThrowing: Int? = nil
     ) {
+        self.failuresBeforeThrowing = failuresBeforeThrowing
         self.api = api
         self.namespace = namespace
         self.resourceVersion = resourceVersion
@@ -54,7 +60,17 @@ public struct Watcher<Object: KubernetesResource>: AsyncSequence, Sendable {
         /// The version the next connection would start from.
         public var resourceVersion: String? { machine.resourceVersion }
 
+        /// The next event; objects that do not decode are skipped (see `nextElement`).
         public mutating func next() async throws -> WatchEvent<Object>? {
+            while let element = try await nextElement() {
+                if case .event(let event) = element { return event }
+            }
+            return nil
+        }
+
+        /// The next event, or an object that does not decode: one bad object, which moves the
+        /// watch past its resourceVersion like any event instead of failing the stream.
+        public mutating func nextElement() async throws -> WatchElement<Object>? {
             let environment = watcher.environment
             if pending == nil, connection == nil, !machine.isFinished, lastError == nil {
                 pending = machine.start(unitRandom: environment.random())
@@ -63,8 +79,16 @@ public struct Watcher<Object: KubernetesResource>: AsyncSequence, Sendable {
                 try Task.checkCancellation()
                 if var current = connection {
                     do {
-                        let event = try await current.next()
+                        let element = try await current.nextElement()
                         connection = current
+                        let event: WatchEvent<Object>?
+                        switch element {
+                        case .undecodable(let bad)?:
+                            machine.received(resourceVersion: bad.resourceVersion, at: environment.now())
+                            return .undecodable(bad)
+                        case .event(let decoded)?: event = decoded
+                        case nil: event = nil
+                        }
                         switch event {
                         case nil:
                             connection = nil
@@ -76,7 +100,7 @@ public struct Watcher<Object: KubernetesResource>: AsyncSequence, Sendable {
                             pending = machine.failed(Self.classify(error), at: environment.now(), unitRandom: environment.random())
                         case let event?:
                             machine.received(resourceVersion: event.resourceVersion, at: environment.now())
-                            return event
+                            return .event(event)
                         }
                     } catch {
                         connection = nil
@@ -102,6 +126,7 @@ public struct Watcher<Object: KubernetesResource>: AsyncSequence, Sendable {
                         pending = machine.failed(Self.classify(error), at: environment.now(), unitRandom: environment.random())
                     }
                 case .sleep(let delay):
+                    if let limit = watcher.failuresBeforeThrowing, machine.failures >= limit, let lastError { throw lastError }
                     try await environment.sleep(delay)
                     pending = machine.backoffElapsed(unitRandom: environment.random())
                 case .relist:

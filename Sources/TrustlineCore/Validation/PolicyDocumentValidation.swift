@@ -9,6 +9,11 @@ enum PolicyDocumentValidation {
     static let statementKeys: Set<String> = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"]
 
     static func validate(_ document: JSONValue, field: String, guardrails: GuardrailSettings, into failures: inout [ValidationFailure]) {
+        // First, so nothing below walks a document of unbounded depth or size.
+        if let violation = PolicyDocumentBounds.violation(of: document, field: field) {
+            failures.append(violation)
+            return
+        }
         guard let members = document.jsonMembers else {
             failures.append(.init(.invalidSpec, field: field, "a policy document must be an object with Version and Statement, found a \(document.jsonTypeName)"))
             return

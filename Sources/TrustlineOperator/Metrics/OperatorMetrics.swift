@@ -65,6 +65,15 @@ public final class OperatorMetrics: Sendable {
         }
     }
 
+    /// One object a list or watch skipped because it does not decode (counted at each sighting:
+    /// a relist sees it again). Any value above zero means some resource is being ignored.
+    public func recordUndecodableObject(kind: String) {
+        registry.makeCounter(
+            descriptor: Self.name("undecodable_objects", "total", "Objects skipped by a list or watch because they do not decode, by kind (each sighting)."),
+            labels: [("kind", kind)]
+        ).increment()
+    }
+
     static func isWrite(_ action: String) -> Bool {
         iamWritePrefixes.contains { action.hasPrefix($0) }
     }

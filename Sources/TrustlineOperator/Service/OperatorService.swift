@@ -149,7 +149,10 @@ struct TermRunner: Sendable {
         let health = self.health
         let metrics = self.metrics
         let logger = self.logger
-        let watches = WatchSources(kubernetes: kubernetes, watchNamespaces: settings.watchNamespaces, health: health, logger: logger) {
+        let undecodable = UndecodableObjectReporter(events: reconciler.events, metrics: metrics, logger: logger)
+        let watches = WatchSources(
+            kubernetes: kubernetes, watchNamespaces: settings.watchNamespaces, health: health, logger: logger, undecodable: undecodable
+        ) {
             logger.info("resource caches synced")
             health.markReady()
         }

@@ -21,6 +21,8 @@ final class WatchSources: ReconcileCache {
     /// Where a watch waiting out a problem (a missing CRD, RBAC) keeps `/readyz` failing.
     let health: OperatorHealth
     let logger: Logger
+    /// Logs, counts and reports on the objects the reflectors skip because they do not decode.
+    let undecodable: UndecodableObjectReporter
     private let syncedReflectors = Mutex<Set<Int>>([])
     /// Indexes of the ServiceAccount reflectors that completed their first list.
     private let syncedAccountReflectors = Mutex<Set<Int>>([])
@@ -29,6 +31,10 @@ final class WatchSources: ReconcileCache {
     private let fingerprints = Mutex<[ObjectKey: Fingerprint]>([:])
     /// The same for ServiceAccounts: annotations and owners, the parts the operator converges.
     private let accountFingerprints = Mutex<[ObjectKey: AccountFingerprint]>([:])
+
+    /// Consecutive failures of a list or watch before it is reported (logged, `/readyz` failing)
+    /// by `RecoveringWatch` rather than retried quietly: a blip passes unseen, a stall does not.
+    static let failuresBeforeThrowing = 3
 
     struct AccountFingerprint: Equatable {
         var uid: String?
@@ -46,8 +52,10 @@ final class WatchSources: ReconcileCache {
 
     init(
         kubernetes: any KubernetesAPI, watchNamespaces: [String], health: OperatorHealth = OperatorHealth(),
-        logger: Logger = Logger(label: "trustline.watch"), onSynced: @escaping @Sendable () -> Void
+        logger: Logger = Logger(label: "trustline.watch"), undecodable: UndecodableObjectReporter? = nil,
+        onSynced: @escaping @Sendable () -> Void
     ) {
+        self.undecodable = undecodable ?? UndecodableObjectReporter(events: nil, metrics: nil, logger: logger)
         self.health = health
         self.logger = logger
         self.kubernetes = kubernetes
@@ -68,12 +76,12 @@ final class WatchSources: ReconcileCache {
         for (index, namespace) in namespaces.enumerated() {
             let resources = RecoveringWatch(
                 name: "workloadawsaccesses@\(namespace ?? "*")", kind: WorkloadAwsAccess.descriptor, namespace: namespace,
-                events: { [kubernetes, stores] in Reflector<WorkloadAwsAccess>(api: kubernetes, namespace: namespace, store: stores[index]) },
+                events: { [kubernetes, stores] in Reflector<WorkloadAwsAccess>(api: kubernetes, namespace: namespace, store: stores[index], failuresBeforeThrowing: Self.failuresBeforeThrowing) },
                 health: health, logger: logger)
             sources.append(resources.source { [self] event in self.keys(for: event, reflectorIndex: index) })
             let serviceAccounts = RecoveringWatch(
                 name: "serviceaccounts@\(namespace ?? "*")", kind: ServiceAccount.descriptor, namespace: namespace,
-                events: { [kubernetes, accountStores] in Reflector<ServiceAccount>(api: kubernetes, namespace: namespace, store: accountStores[index]) },
+                events: { [kubernetes, accountStores] in Reflector<ServiceAccount>(api: kubernetes, namespace: namespace, store: accountStores[index], failuresBeforeThrowing: Self.failuresBeforeThrowing) },
                 health: health, logger: logger)
             sources.append(serviceAccounts.source { [self] event in self.owners(of: event, reflectorIndex: index) })
         }
@@ -120,6 +128,12 @@ final class WatchSources: ReconcileCache {
             guard let key = object.objectKey else { return [] }
             _ = fingerprints.withLock { $0.removeValue(forKey: key) }
             return [key]
+        case .skipped(let bad):
+            // Not reconciled: there is no typed object to act on. Forget its fingerprint, so a
+            // fixed version is seen as a change.
+            undecodable.report(bad, descriptor: WorkloadAwsAccess.descriptor)
+            if let key = bad.key { _ = fingerprints.withLock { $0.removeValue(forKey: key) } }
+            return []
         }
     }
 
@@ -152,6 +166,9 @@ final class WatchSources: ReconcileCache {
                     if let key = account.objectKey { known[key] = Self.fingerprint(account) }
                 }
             }
+            return []
+        case .skipped(let bad):
+            undecodable.report(bad, descriptor: ServiceAccount.descriptor)
             return []
         case .deleted(let account):
             if let key = account.objectKey { _ = accountFingerprints.withLock { $0.removeValue(forKey: key) } }

@@ -73,6 +73,7 @@ struct ReflectorRun: Sendable {
                 result.append("restarted " + objects.compactMap(\.metadata.name).sorted().joined(separator: ","))
             case .applied(let object): result.append("applied \(object.metadata.name ?? "")")
             case .deleted(let object): result.append("deleted \(object.metadata.name ?? "")")
+            case .skipped(let bad): result.append("skipped \(bad.key?.name ?? "")")
             }
         }
         return result

@@ -155,6 +155,7 @@ struct ReflectorFakeTests {
                     if afterFirstList.isEmpty { afterFirstList = store.keys.map(\.description) }
                 case .applied(let object): log.append("applied \(object.metadata.name ?? "")")
                 case .deleted(let object): log.append("deleted \(object.metadata.name ?? "")")
+                case .skipped(let bad): log.append("skipped \(bad.key?.name ?? "")")
                 }
             }
         }
