@@ -26,6 +26,8 @@ struct SettingsOptions: ParsableArguments {
     var watchNamespaces: [String] = []
     @Option(name: name("resyncPeriod"), help: help("resyncPeriod", valueName: "duration"))
     var resyncPeriod: String?
+    @Option(name: name("orphanGracePeriod"), help: help("orphanGracePeriod", valueName: "duration"))
+    var orphanGracePeriod: String?
     @Option(name: name("concurrency"), help: help("concurrency", valueName: "n"))
     var concurrency: String?
     @Option(name: name("adoptionPolicy"), help: help("adoptionPolicy", valueName: "policy"))
@@ -66,7 +68,7 @@ struct SettingsOptions: ParsableArguments {
         let scalars: [(String, String?)] = [
             ("clusterName", clusterName), ("oidcIssuer", oidcIssuer), ("awsAccountId", awsAccountId), ("rolePath", rolePath),
             ("permissionsBoundaryArn", permissionsBoundaryArn), ("manageOidcProvider", manageOidcProvider.map { $0 ? "true" : "false" }),
-            ("resyncPeriod", resyncPeriod), ("concurrency", concurrency), ("adoptionPolicy", adoptionPolicy),
+            ("resyncPeriod", resyncPeriod), ("orphanGracePeriod", orphanGracePeriod), ("concurrency", concurrency), ("adoptionPolicy", adoptionPolicy),
             ("guardrails.quotas.trustPolicySize", trustPolicySize), ("guardrails.quotas.inlinePolicySize", inlinePolicySize),
             ("guardrails.quotas.managedPoliciesPerRole", managedPoliciesPerRole), ("guardrails.quotas.tagsPerRole", tagsPerRole),
         ]

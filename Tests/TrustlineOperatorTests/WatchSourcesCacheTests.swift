@@ -29,6 +29,21 @@ import TrustlineCore
         _ = await run.result
     }
 
+    /// The orphan sweep's view: nothing before every resource reflector listed (an absent uid
+    /// proves nothing then), every cached resource after.
+    @Test func syncedResourcesAreNilUntilEveryReflectorListed() async throws {
+        let kubernetes = InMemoryKubernetes()
+        try kubernetes.seed(Samples.myApp())
+        try kubernetes.seed(Samples.myApp(namespace: "staging"))
+        let watches = WatchSources(kubernetes: QuietWatches(kubernetes), watchNamespaces: ["production", "staging"]) {}
+
+        #expect(watches.syncedResources == nil)
+
+        try await Self.pump(watches) { watches.syncedResources != nil }
+
+        #expect(watches.syncedResources?.map(\.namespace).sorted() == ["production", "staging"])
+    }
+
     @Test func cachesAnswerOnceTheReflectorsListed() async throws {
         let kubernetes = InMemoryKubernetes()
         try kubernetes.seed(Samples.myApp())

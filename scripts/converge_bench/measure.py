@@ -21,8 +21,9 @@ BENCH_MARKER = "trustline-bench"
 
 
 def parse_metrics(text):
-    """Prometheus text exposition -> {"aws_requests": [{service, action, code, count}], "iam_writes": {action: count}}."""
-    aws, writes = [], {}
+    """Prometheus text exposition -> {"aws_requests": [{service, action, code, count}], "iam_writes": {action: count},
+    "orphan_roles_deleted": count}."""
+    aws, writes, orphans = [], {}, 0.0
     for line in text.splitlines():
         if line.startswith("#"):
             continue
@@ -36,7 +37,9 @@ def parse_metrics(text):
                         "code": labels.get("code", ""), "count": value})
         elif match["name"] == "trustline_iam_writes_total":
             writes[labels.get("action", "")] = writes.get(labels.get("action", ""), 0) + value
-    return {"aws_requests": aws, "iam_writes": writes}
+        elif match["name"] == "trustline_orphan_roles_deleted_total":
+            orphans += value
+    return {"aws_requests": aws, "iam_writes": writes, "orphan_roles_deleted": orphans}
 
 
 def fetch_metrics(url):

@@ -101,6 +101,9 @@ def main():
           f"Kubernetes requests {kube_steady['total']} "
           + "(" + ", ".join(f"{k} {v}" for k, v in sorted(kube_steady["by_verb"].items())) + ")")
 
+    orphans = steady_end.get("orphan_roles_deleted", 0)
+    print(f"Orphan sweep: {orphans:.0f} roles deleted since the operator started (trustline_orphan_roles_deleted_total)")
+
     hwm_mib = rss_end["VmHWM"] / 1024
     print(f"\nOperator memory: peak RSS (VmHWM) {hwm_mib:.1f} MiB at the end "
           f"({rss_ready['VmHWM'] / 1024:.1f} MiB when all were Ready); RSS now {rss_end['VmRSS'] / 1024:.1f} MiB")
@@ -133,6 +136,7 @@ def main():
         "kube_requests_by_kind": kube_converge["by_kind"],
         "steady_state_iam_writes": steady_writes, "steady_state_iam_requests": reads_delta,
         "steady_state_kube_requests": kube_steady["total"], "steady_state_drift_check_passes": passes,
+        "orphan_roles_deleted": orphans,
         "peak_rss_mib": hwm_mib, "targets": {name: met for name, _, _, met in targets},
     }
     with open(os.path.join(work, "summary.json"), "w") as file:

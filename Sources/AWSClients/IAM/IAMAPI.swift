@@ -9,6 +9,9 @@ public protocol IAMAPI: Sendable {
     func updateRole(roleName: String, description: String?, maxSessionDuration: Int?) async throws(AWSClientError)
     func updateAssumeRolePolicy(roleName: String, policyDocument: String) async throws(AWSClientError)
     func deleteRole(roleName: String) async throws(AWSClientError)
+    /// Every role whose path starts with `pathPrefix` (all pages), without tags: IAM's ListRoles
+    /// does not return them.
+    func listRoles(pathPrefix: String) async throws(AWSClientError) -> [IAMRole]
     func putRolePermissionsBoundary(roleName: String, permissionsBoundaryArn: String) async throws(AWSClientError)
     func deleteRolePermissionsBoundary(roleName: String) async throws(AWSClientError)
 

@@ -5,6 +5,10 @@ public enum OwnershipTags {
     public static let namespace = "trustline.dev/namespace"
     public static let name = "trustline.dev/name"
     public static let uid = "trustline.dev/uid"
+    /// Set by a deletion with `deletionPolicy: Retain` on the role it keeps: the orphan sweep
+    /// leaves such a role alone although its resource is gone. Not an ownership tag; a later
+    /// adoption's tag convergence removes it.
+    public static let retained = "trustline.dev/retained"
     /// The reserved prefix; users may not set tags under it.
     public static let reservedPrefix = "trustline.dev/"
     public static let keys = [cluster, namespace, name, uid]

@@ -3,6 +3,7 @@
 public struct OperatorSettings: Sendable, Equatable {
     public static let defaultRolePath = "/trustline/"
     public static let defaultResyncPeriod: Duration = .seconds(600)
+    public static let defaultOrphanGracePeriod: Duration = .seconds(600)
     public static let defaultConcurrency = 4
 
     /// Required. First part of every derived role name and the value of the `trustline.dev/cluster` tag.
@@ -18,6 +19,10 @@ public struct OperatorSettings: Sendable, Equatable {
     /// Empty: all namespaces.
     public var watchNamespaces: [String]
     public var resyncPeriod: Duration
+    /// How old a role tagged for this cluster whose uid no live resource has must be before the
+    /// orphan sweep deletes it: long enough for a resource just created to reach the watch cache
+    /// and for a CreateRole that timed out to have landed.
+    public var orphanGracePeriod: Duration = OperatorSettings.defaultOrphanGracePeriod
     public var concurrency: Int
     public var adoptionPolicy: AdoptionPolicy
     public var guardrails: GuardrailSettings

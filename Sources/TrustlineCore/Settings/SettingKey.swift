@@ -63,6 +63,9 @@ public struct SettingKey: Sendable, Hashable {
         SettingKey("manageOidcProvider", .bool, "Create the IAM OIDC provider if missing (default false)."),
         SettingKey("watchNamespaces", .list, "Namespaces to watch (default all)."),
         SettingKey("resyncPeriod", .duration, "IAM drift check period, jittered by at most 10% (default 10m)."),
+        SettingKey(
+            "orphanGracePeriod", .duration,
+            "Age a role tagged for this cluster must reach before the orphan sweep deletes it when no resource has its uid (default 10m)."),
         SettingKey("concurrency", .integer, "Resources reconciled at once (default 4)."),
         SettingKey("adoptionPolicy", .string, "Never (default) or TaggedOnly."),
         SettingKey("guardrails.allowedNamespaces", .list, "Namespace globs allowed to use Trustline (default all)."),

@@ -94,6 +94,7 @@ public enum SettingsLoader {
         settings.manageOidcProvider = try reader.bool("manageOidcProvider") ?? false
         settings.watchNamespaces = try reader.list("watchNamespaces") ?? []
         settings.resyncPeriod = try reader.duration("resyncPeriod") ?? OperatorSettings.defaultResyncPeriod
+        settings.orphanGracePeriod = try reader.duration("orphanGracePeriod") ?? OperatorSettings.defaultOrphanGracePeriod
         settings.concurrency = try reader.integer("concurrency") ?? OperatorSettings.defaultConcurrency
         if let text = try reader.string("adoptionPolicy"), !text.isEmpty {
             guard let policy = AdoptionPolicy.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {

@@ -21,6 +21,9 @@ public enum SettingsValidation {
         if settings.resyncPeriod <= .zero {
             throw SettingsError(setting: "resyncPeriod", message: "must be positive, e.g. 10m")
         }
+        if settings.orphanGracePeriod <= .zero {
+            throw SettingsError(setting: "orphanGracePeriod", message: "must be positive, e.g. 10m")
+        }
         if settings.concurrency < 1 {
             throw SettingsError(setting: "concurrency", message: "must be at least 1")
         }

@@ -7,8 +7,9 @@ import TrustlineCore
 
 /// Deletion of a resource through the finalizer (DESIGN section 4, "Deletion"). With `Delete`:
 /// detach managed policies, delete inline policies, delete the role when ownership checks out
-/// (someone else's role is left alone and does not hold the finalizer); with `Retain`: IAM is left
-/// alone. Then the ServiceAccount we created is deleted, or only our annotations are removed from
+/// (someone else's role is left alone and does not hold the finalizer), and so for every other
+/// role tagged with this resource's uid; with `Retain`: the current role is kept, marked retained
+/// so the orphan sweep spares it, and roles of earlier names are deleted. Then the ServiceAccount we created is deleted, or only our annotations are removed from
 /// one we annotated, and the finalizer goes. A blocker is reported as `DeletionBlocked`.
 struct ResourceCleanup: Sendable {
     let iam: any IAMAPI
@@ -44,10 +45,13 @@ struct ResourceCleanup: Sendable {
             return .transientError("could not write the Deleting status: \(error)")
         }
         do {
-            if !retain, let roleName {
-                try await deleteRole(named: roleName, of: current, logger: logger)
-            }
+            try await retireRoles(keeping: retain ? roleName : nil, of: current, logger: logger)
             try await cleanServiceAccount(named: serviceAccountName, of: current, logger: logger)
+            // A rename whose status write never happened: the spec's name got our annotations too.
+            let named = RoleNaming.serviceAccountName(for: current)
+            if named != serviceAccountName {
+                try await cleanServiceAccount(named: named, of: current, logger: logger)
+            }
         } catch {
             let message = error.message
             logger.warning("deletion blocked: \(message)")
@@ -86,37 +90,36 @@ struct ResourceCleanup: Sendable {
         return fields
     }
 
-    private func deleteRole(named roleName: String, of resource: WorkloadAwsAccess, logger: Logger) async throws(Blocker) {
+    /// With `Delete`, every role tagged for this resource goes: the one status names and any a
+    /// quick rename or a late CreateRole left behind. With `Retain`, only the current role is kept
+    /// (and marked, see `RetainedRoleMarker`): older names are access the user already took away
+    /// by renaming, and keeping them would leave roles nobody reconciles any more.
+    private func retireRoles(keeping kept: String?, of resource: WorkloadAwsAccess, logger: Logger) async throws(Blocker) {
         let owner = OwnerIdentity(clusterName: context.clusterName, namespace: resource.namespace, name: resource.name, uid: resource.metadata.uid ?? "")
+        // A spec that never validated and status naming no role: no IAM call at all. A role made
+        // under an earlier valid spec whose status write was lost is left to the orphan sweep.
+        guard let current = Self.roleName(of: resource, settings: settings, context: context) else { return }
+        let paths: Set<String> = [RoleNaming.rolePath(for: resource, defaultPath: context.rolePath), context.rolePath]
+        var step = "role \(current)"
         do {
-            _ = try await OwnedRoleRemoval(iam: iam).remove(roleName: roleName, owner: owner, logger: logger)
+            if kept == nil {
+                _ = try await OwnedRoleRemoval(iam: iam).remove(roleName: current, owner: owner, logger: logger)
+            } else {
+                try await RetainedRoleMarker(iam: iam).mark(roleName: current, owner: owner, logger: logger)
+            }
+            step = "the roles tagged for \(resource.namespace)/\(resource.name)"
+            _ = try await StaleRoleRetirement(iam: iam).retire(
+                owner: owner, keeping: kept, under: paths, createdSince: StaleRoleRetirement.earliestCreation(of: resource), logger: logger)
         } catch {
-            throw Blocker(message: Self.message(error.error, action: error.action, roleName: roleName))
+            throw Blocker(message: Self.message(error.error, action: error.action, target: step))
         }
     }
 
     private func cleanServiceAccount(named name: String, of resource: WorkloadAwsAccess, logger: Logger) async throws(Blocker) {
         let namespace = resource.namespace
         do {
-            guard let serviceAccount = try await kubernetes.getIfPresent(ServiceAccount.self, namespace: namespace, name: name) else { return }
-            if ServiceAccountRendering.isOwned(serviceAccount, by: resource) {
-                let options = DeleteOptions(preconditions: .init(uid: serviceAccount.metadata.uid))
-                _ = try await kubernetes.delete(ServiceAccount.self, namespace: namespace, name: name, options: options)
-                logger.info("deleted the ServiceAccount it created", metadata: ["serviceAccount": "\(name)"])
-                return
-            }
-            let ours = ourAnnotations(of: resource)
-            let current = serviceAccount.metadata.annotations ?? [:]
-            var patch: [String: JSONValue] = [:]
-            for (key, value) in ours where current[key] == value {
-                patch[key] = .null
-            }
-            guard !patch.isEmpty else { return }
-            let body: JSONValue = ["metadata": ["annotations": .object(patch)]]
-            _ = try await kubernetes.mergePatch(ServiceAccount.self, namespace: namespace, name: name, patch: body)
-            logger.info("removed our annotations from ServiceAccount", metadata: ["serviceAccount": "\(name)"])
-        } catch let error as KubeAPIError where error.isNotFound {
-            return
+            _ = try await ServiceAccountRelease(kubernetes: kubernetes).release(
+                namespace: namespace, name: name, of: resource, ourAnnotations: [ourAnnotations(of: resource)], logger: logger)
         } catch {
             throw Blocker(message: "could not clean up ServiceAccount \(namespace)/\(name): \(error); the operator retries with backoff")
         }
@@ -132,10 +135,10 @@ struct ResourceCleanup: Sendable {
         return ServiceAccountAnnotations.render(spec: resource.spec, roleArn: roleArn)
     }
 
-    private static func message(_ error: AWSClientError, action: String, roleName: String) -> String {
+    private static func message(_ error: AWSClientError, action: String, target: String) -> String {
         if error.isDeleteConflict {
-            return "role \(roleName) cannot be deleted yet: IAM \(action) answered DeleteConflict (something still attached to it); the operator retries with backoff"
+            return "\(target) cannot be deleted yet: IAM \(action) answered DeleteConflict (something still attached to it); the operator retries with backoff"
         }
-        return "cleanup of role \(roleName) is blocked: " + AWSFailureReport.message(error, action: action, target: "role \(roleName)")
+        return "cleanup of \(target) is blocked: " + AWSFailureReport.message(error, action: action, target: target)
     }
 }

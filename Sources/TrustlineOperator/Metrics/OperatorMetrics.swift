@@ -84,6 +84,15 @@ public final class OperatorMetrics: Sendable {
         reconcilesInFlight.set(Double(metrics.inFlight))
     }
 
+    /// Roles the orphan sweep deleted (`OrphanRoleSweep`); no event reports them, as no
+    /// resource is left to attach one to.
+    public func recordOrphanRolesDeleted(_ count: Int) {
+        registry.makeCounter(
+            descriptor: Self.name("orphan_roles_deleted", "total", "Roles the orphan sweep deleted: tagged for this cluster, but for no live resource or a role it no longer names."),
+            labels: []
+        ).increment(by: Int64(count))
+    }
+
     public func setManagedResources(_ count: Int) {
         managedResources.set(Double(count))
     }

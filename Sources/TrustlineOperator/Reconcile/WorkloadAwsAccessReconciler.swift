@@ -56,6 +56,12 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
     }
 
     var context: RenderingContext { environment.renderingContext(settings: settings) }
+    /// The orphan sweep over this reconciler's role path and cluster (run by `TermRunner`).
+    var orphanSweep: OrphanRoleSweep {
+        OrphanRoleSweep(
+            iam: iam, clusterName: settings.clusterName, rolePath: settings.rolePath, watchNamespaces: settings.watchNamespaces,
+            gracePeriod: settings.orphanGracePeriod, clock: clock)
+    }
     var publisher: StatusPublisher { StatusPublisher(kubernetes: kubernetes, events: events, clock: clock) }
 
     public func reconcile(_ key: ObjectKey) async -> ReconcileResult {
@@ -94,11 +100,14 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         // had written it) and status names no role: no reconcile of this resource ever reached
         // IAM, and the role is created without observing first (see `RoleConvergence`).
         let neverReconciled = firstReconcile && (resource.status?.roleName ?? "").isEmpty
-        return await converge(withFinalizer, expecting: neverReconciled ? .noRoleYet : .unknown, logger: logger)
+        return await converge(
+            withFinalizer, expecting: neverReconciled ? .noRoleYet : .unknown, firstReconcile: firstReconcile, logger: logger)
     }
 
     /// Steps 1 to 7 for a resource that is not being deleted.
-    private func converge(_ resource: WorkloadAwsAccess, expecting expectation: RoleConvergence.RoleExpectation, logger: Logger) async -> ReconcileResult {
+    private func converge(
+        _ resource: WorkloadAwsAccess, expecting expectation: RoleConvergence.RoleExpectation, firstReconcile: Bool, logger: Logger
+    ) async -> ReconcileResult {
         var fields = resource.status ?? WorkloadAwsAccessStatus()
         fields.conditions = []
         do {
@@ -110,9 +119,11 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
             let role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy)
                 .converge(rendered, expecting: expectation, logger: logger)
             fields.roleArn = role.roleArn
-            try await retirePreviousRole(of: resource, replacedBy: rendered, logger: logger)
+            try await retirePreviousRoles(of: resource, replacedBy: rendered, firstReconcile: firstReconcile, logger: logger)
             await reportDrift(role, of: resource)
             _ = try await ServiceAccountConvergence(kubernetes: kubernetes, cache: cache).converge(rendered, for: resource, logger: logger)
+            try await ServiceAccountConvergence.releasePrevious(
+                of: resource, replacedBy: rendered, using: ServiceAccountRelease(kubernetes: kubernetes), logger: logger)
             let message = "role \(role.roleArn) is in place for ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName)"
             return await finish(.converged(message: message), fields: fields, resource: resource, result: .done, logger: logger)
         } catch {
@@ -149,21 +160,34 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         }
     }
 
-    /// When a spec change gave the resource another role name, the role it used before (named in
-    /// status) is deleted if it is still this resource's, so renames leave no orphan behind.
-    private func retirePreviousRole(of resource: WorkloadAwsAccess, replacedBy rendered: RenderedAccess, logger: Logger) async throws(ReconcileBlock) {
-        guard let previous = resource.status?.roleName, !previous.isEmpty,
-            previous.lowercased() != rendered.role.name.lowercased()
-        else { return }
+    /// When a spec change gave the resource another role name, the roles it used before are
+    /// deleted if they are still this resource's, so renames leave no orphan behind: the one
+    /// status names, and (quick renames skip status writes) every other role under the role path
+    /// tagged with this resource's uid (`StaleRoleRetirement`). The listing runs only when the
+    /// name changed or status never recorded one after the first reconcile: a steady state makes
+    /// no list call.
+    private func retirePreviousRoles(
+        of resource: WorkloadAwsAccess, replacedBy rendered: RenderedAccess, firstReconcile: Bool, logger: Logger
+    ) async throws(ReconcileBlock) {
+        let previous = resource.status?.roleName ?? ""
+        let desired = rendered.role.name
+        let renamed = !previous.isEmpty && previous.lowercased() != desired.lowercased()
+        guard renamed || (previous.isEmpty && !firstReconcile) else { return }
+        var retired: [String] = []
         do {
-            let outcome = try await OwnedRoleRemoval(iam: iam).remove(roleName: previous, owner: rendered.owner, logger: logger)
-            if outcome == .deleted {
-                await events.record(
-                    .normal("RoleReplaced", "deleted role \(previous), replaced by \(rendered.role.name)"),
-                    regarding: ObjectReference(to: resource))
+            if renamed, try await OwnedRoleRemoval(iam: iam).remove(roleName: previous, owner: rendered.owner, logger: logger) == .deleted {
+                retired.append(previous)
             }
+            retired += try await StaleRoleRetirement(iam: iam).retire(
+                owner: rendered.owner, keeping: desired, under: [rendered.role.path, context.rolePath],
+                createdSince: StaleRoleRetirement.earliestCreation(of: resource), logger: logger)
         } catch {
-            throw AWSFailureReport.block(error.error, action: error.action, target: "previous role \(previous)", stage: .role)
+            throw AWSFailureReport.block(error.error, action: error.action, target: "previous role of \(resource.namespace)/\(resource.name)", stage: .role)
+        }
+        for name in retired {
+            await events.record(
+                .normal("RoleReplaced", "deleted role \(name), replaced by \(desired)"),
+                regarding: ObjectReference(to: resource))
         }
     }
 

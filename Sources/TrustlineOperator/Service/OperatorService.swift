@@ -175,6 +175,7 @@ struct TermRunner: Sendable {
                     throw error
                 }
             }
+            group.addTask { await sweepOrphans(watches) }
             group.addTask {
                 while !Task.isCancelled {
                     metrics.setQueue(controller.queueMetrics)
@@ -184,6 +185,29 @@ struct TermRunner: Sendable {
             }
             defer { group.cancelAll() }
             try await group.next()
+        }
+    }
+
+    /// The orphan sweep (`OrphanRoleSweep`) of this term: once the caches synced, then once per
+    /// resync period. A failed pass is logged and tried again at the next one.
+    private func sweepOrphans(_ watches: WatchSources) async {
+        let sweep = reconciler.orphanSweep
+        var logger = logger
+        logger[metadataKey: "task"] = "orphan-sweep"
+        metrics.recordOrphanRolesDeleted(0)
+        while !Task.isCancelled {
+            if let live = watches.syncedResources {
+                do {
+                    let report = try await sweep.sweep(live: live, logger: logger)
+                    metrics.recordOrphanRolesDeleted(report.deleted.count)
+                    logger.debug("orphan sweep done", metadata: ["examined": "\(report.examined)", "deleted": "\(report.deleted.count)"])
+                } catch {
+                    logger.warning("orphan sweep failed: IAM \(error.action): \(error.error); trying again at the next resync")
+                }
+                do { try await Task.sleep(for: settings.resyncPeriod) } catch { return }
+            } else {
+                do { try await Task.sleep(for: .milliseconds(500)) } catch { return }
+            }
         }
     }
 }

@@ -69,6 +69,13 @@ final class WatchSources: ReconcileCache {
     var keys: [ObjectKey] { stores.flatMap(\.keys) }
     var resourceCount: Int { stores.reduce(0) { $0 + $1.count } }
 
+    /// Every resource in the caches once each primary reflector completed its first list; nil
+    /// before that, when an absent uid proves nothing (the orphan sweep must wait).
+    var syncedResources: [WorkloadAwsAccess]? {
+        guard syncedReflectors.withLock({ $0.count == namespaces.count }) else { return nil }
+        return stores.flatMap { $0.list() }
+    }
+
     /// One source per reflector; each waits out a failing list or watch (`RecoveringWatch`)
     /// instead of stopping the controller.
     var sources: [EventSource] {

@@ -58,6 +58,18 @@ extension InMemoryIAM {
         }
     }
 
+    func listRoles(pathPrefix: String) async throws(AWSClientError) -> [IAMRole] {
+        try await perform("ListRoles") { (state: inout State) throws(AWSClientError) -> [IAMRole] in
+            // As IAM: no tags and no boundary in a listing.
+            state.roles.values.filter { $0.path.hasPrefix(pathPrefix) }.sorted { $0.name < $1.name }.map { role in
+                var listed = Self.iamRole(role)
+                listed.tags = []
+                listed.permissionsBoundaryArn = nil
+                return listed
+            }
+        }
+    }
+
     func putRolePermissionsBoundary(roleName: String, permissionsBoundaryArn: String) async throws(AWSClientError) {
         try await perform("PutRolePermissionsBoundary", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)

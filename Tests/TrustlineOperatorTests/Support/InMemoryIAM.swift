@@ -123,12 +123,13 @@ final class InMemoryIAM: IAMAPI {
     /// Stores a role directly, without recording a call (a role made outside Trustline).
     func seedRole(
         name: String, path: String = "/", trustPolicy: String, tags: [IAMTag] = [],
-        inlinePolicies: [String: String] = [:], attachedPolicies: [String] = []
+        inlinePolicies: [String: String] = [:], attachedPolicies: [String] = [],
+        createDate: Date = Date(timeIntervalSince1970: 1_700_000_000)
     ) {
         state.withLock { state in
             let role = StoredRole(
                 name: name, path: path, roleId: "AROA\(state.nextId)", arn: "arn:aws:iam::\(accountId):role\(path)\(name)",
-                createDate: Date(timeIntervalSince1970: 1_700_000_000), trustPolicy: trustPolicy, description: nil,
+                createDate: createDate, trustPolicy: trustPolicy, description: nil,
                 maxSessionDuration: 3600, boundary: nil, tags: tags, inlinePolicies: inlinePolicies, attachedPolicies: attachedPolicies)
             state.nextId += 1
             state.roles[name.lowercased()] = role

@@ -1,0 +1,63 @@
+import AWSClients
+import Foundation
+import TrustlineCore
+
+/// A role found under a role path, with the ownership tags it carries.
+struct TaggedRole: Sendable, Equatable {
+    var name: String
+    var createDate: Date
+    /// The resource the four ownership tags name; nil when any of them is missing or the uid is empty
+    /// (such a role is never retired or swept).
+    var owner: OwnerIdentity?
+    /// Carries `OwnershipTags.retained`: kept on purpose by a deletion with `Retain`.
+    var retained: Bool
+}
+
+/// Lists the roles under a role path and reads their tags, so the operator can find every role a
+/// resource may have made, including ones status never named (quick renames skip status writes;
+/// a CreateRole that timed out may land later). ListRoles returns no tags, so each role costs one
+/// ListRoleTags; `createdSince` skips roles made before a resource existed, which cannot be its own
+/// (an adopted one predates it, but is named in status and retired through that).
+struct TaggedRoleInventory: Sendable {
+    let iam: any IAMAPI
+
+    func roles(under pathPrefix: String, createdSince: Date? = nil) async throws(OwnedRoleRemoval.Failure) -> [TaggedRole] {
+        let listed: [IAMRole]
+        do {
+            listed = try await iam.listRoles(pathPrefix: pathPrefix)
+        } catch {
+            throw OwnedRoleRemoval.Failure(action: "ListRoles", error: error)
+        }
+        var roles: [TaggedRole] = []
+        for role in listed {
+            if let createdSince, role.createDate < createdSince { continue }
+            let tags: [IAMTag]
+            do {
+                tags = try await iam.listRoleTags(roleName: role.roleName)
+            } catch where error.isNoSuchEntity {
+                continue
+            } catch {
+                throw OwnedRoleRemoval.Failure(action: "ListRoleTags", error: error)
+            }
+            roles.append(TaggedRole(
+                name: role.roleName, createDate: role.createDate, owner: Self.owner(in: tags),
+                retained: Self.value(of: OwnershipTags.retained, in: tags) != nil))
+        }
+        return roles
+    }
+
+    /// The owner the four ownership tags name, all present and the uid not empty.
+    static func owner(in tags: [IAMTag]) -> OwnerIdentity? {
+        guard let cluster = value(of: OwnershipTags.cluster, in: tags),
+            let namespace = value(of: OwnershipTags.namespace, in: tags),
+            let name = value(of: OwnershipTags.name, in: tags),
+            let uid = value(of: OwnershipTags.uid, in: tags), !uid.isEmpty
+        else { return nil }
+        return OwnerIdentity(clusterName: cluster, namespace: namespace, name: name, uid: uid)
+    }
+
+    /// Tag keys compare case-insensitively, as IAM's do.
+    static func value(of key: String, in tags: [IAMTag]) -> String? {
+        tags.first { $0.key.lowercased() == key.lowercased() }?.value
+    }
+}

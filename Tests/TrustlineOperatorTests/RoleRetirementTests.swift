@@ -1,0 +1,140 @@
+import AWSClients
+import ControllerRuntime
+import Foundation
+import KubeClient
+import KubeModels
+import Testing
+import TrustlineCore
+@testable import TrustlineOperator
+
+/// Issue 11 item 2: access a user took away goes away. Renames faster than status (here: status
+/// writes that fail) leave no role behind, deletion removes every role tagged for the resource,
+/// and a steady state never lists roles.
+@Suite struct RoleRetirementTests {
+    static let staleStatus = InMemoryKubernetes.conflict(WorkloadAwsAccess.descriptor, "my-app", "stale")
+
+    /// Renames the role to each of `names` in turn; every reconcile but the last loses its status
+    /// write, as a rename landing during the reconcile makes it do.
+    static func renameQuickly(_ harness: ReconcilerHarness, through names: [String]) async throws {
+        for (index, name) in names.enumerated() {
+            try harness.kubernetes.edit(WorkloadAwsAccess.self, namespace: "production", name: "my-app") { $0.spec.role.name = name }
+            if index < names.count - 1 {
+                harness.kubernetes.fail("update", kind: "WorkloadAwsAccess", with: staleStatus)
+                guard case .transientError = await harness.reconcile() else {
+                    Issue.record("the status write was made to fail")
+                    return
+                }
+            } else {
+                #expect(await harness.reconcile() == .done)
+            }
+        }
+    }
+
+    @Test func quickRenamesLeaveOnlyTheCurrentRole() async throws {
+        let harness = ReconcilerHarness()
+        try harness.apply(Samples.myApp())
+        #expect(await harness.reconcile() == .done)
+
+        try await Self.renameQuickly(harness, through: ["role-b", "role-c", "role-d", "role-e"])
+
+        #expect(harness.iam.roleNames == ["role-e"])
+        #expect(harness.resource()?.status?.roleName == "role-e")
+        let replaced = harness.events().filter { $0.reason == "RoleReplaced" }.compactMap(\.note)
+        #expect(replaced.contains { $0.contains("role-b") } && replaced.contains { $0.contains("role-d") })
+    }
+
+    @Test func renamesBeforeAnyStatusWriteLeaveOnlyTheCurrentRole() async throws {
+        let harness = ReconcilerHarness()
+        try harness.apply(Samples.myApp())
+        harness.kubernetes.fail("update", kind: "WorkloadAwsAccess", with: Self.staleStatus)
+        guard case .transientError = await harness.reconcile() else {
+            Issue.record("the status write was made to fail")
+            return
+        }
+        #expect(harness.resource()?.status?.roleName == nil)
+
+        try await Self.renameQuickly(harness, through: ["role-b"])
+
+        #expect(harness.iam.roleNames == ["role-b"])
+    }
+
+    @Test func aSteadyStateListsNoRoles() async throws {
+        let harness = ReconcilerHarness()
+        try harness.apply(Samples.myApp())
+        #expect(await harness.reconcile() == .done)
+        harness.resetCalls()
+
+        #expect(await harness.reconcile() == .done)
+
+        #expect(harness.iam.calls("ListRoles").isEmpty)
+        #expect(harness.iam.writeCalls.isEmpty)
+    }
+
+    @Test func retirementLeavesRolesOfOtherUidsClustersAndUntaggedOnesAlone() async throws {
+        let harness = ReconcilerHarness()
+        try harness.apply(Samples.myApp())
+        #expect(await harness.reconcile() == .done)
+        let uid = try #require(harness.resource()?.metadata.uid)
+        let trust = try #require(harness.iam.role(Samples.roleName)).trustPolicy
+        let ours = OwnershipTags.tags(clusterName: "prod", namespace: "production", name: "my-app", uid: uid)
+        var otherUid = ours
+        otherUid[OwnershipTags.uid] = "uid-of-an-earlier-resource"
+        var otherCluster = ours
+        otherCluster[OwnershipTags.cluster] = "staging"
+        for (name, tags) in [("earlier", otherUid), ("staging-copy", otherCluster), ("untagged", [:])] {
+            harness.iam.seedRole(name: name, path: "/trustline/", trustPolicy: trust, tags: tags.map { IAMTag(key: $0.key, value: $0.value) }, createDate: Date())
+        }
+
+        try await Self.renameQuickly(harness, through: ["role-b"])
+
+        #expect(harness.iam.roleNames == ["earlier", "role-b", "staging-copy", "untagged"])
+    }
+
+    @Test func deletionRemovesEveryRoleTaggedForTheResource() async throws {
+        let harness = ReconcilerHarness()
+        try harness.apply(Samples.myApp())
+        #expect(await harness.reconcile() == .done)
+        try await Self.renameQuickly(harness, through: ["role-b"])
+        // A CreateRole that timed out and landed later: tagged for this resource, named nowhere.
+        let uid = try #require(harness.resource()?.metadata.uid)
+        let trust = try #require(harness.iam.role("role-b")).trustPolicy
+        let tags = OwnershipTags.tags(clusterName: "prod", namespace: "production", name: "my-app", uid: uid)
+        harness.iam.seedRole(
+            name: "landed-late", path: "/trustline/", trustPolicy: trust, tags: tags.map { IAMTag(key: $0.key, value: $0.value) },
+            inlinePolicies: ["s3-access": "{}"], createDate: Date())
+
+        try await harness.delete()
+        #expect(await harness.reconcile() == .done)
+
+        #expect(harness.iam.roleNames.isEmpty)
+        #expect(harness.resource() == nil)
+    }
+
+    @Test func retainKeepsAndMarksTheCurrentRoleAndDeletesEarlierNames() async throws {
+        let harness = ReconcilerHarness()
+        var resource = Samples.myApp()
+        resource.spec.deletionPolicy = .retain
+        try harness.apply(resource)
+        #expect(await harness.reconcile() == .done)
+        try await Self.renameQuickly(harness, through: ["role-b", "role-c"])
+        #expect(harness.iam.roleNames == ["role-c"])
+        // An earlier name left behind (as a late CreateRole would).
+        let uid = try #require(harness.resource()?.metadata.uid)
+        let kept = try #require(harness.iam.role("role-c"))
+        let tags = OwnershipTags.tags(clusterName: "prod", namespace: "production", name: "my-app", uid: uid)
+        harness.iam.seedRole(
+            name: "role-b", path: "/trustline/", trustPolicy: kept.trustPolicy, tags: tags.map { IAMTag(key: $0.key, value: $0.value) },
+            createDate: Date())
+        harness.resetCalls()
+
+        try await harness.delete()
+        #expect(await harness.reconcile() == .done)
+
+        #expect(harness.iam.roleNames == ["role-c"])
+        let after = try #require(harness.iam.role("role-c"))
+        #expect(after.tags.contains(IAMTag(key: OwnershipTags.retained, value: "true")))
+        #expect(after.inlinePolicies == kept.inlinePolicies && after.trustPolicy == kept.trustPolicy)
+        let writesOnKept = harness.iam.writeCalls.filter { $0.roleName?.lowercased() == "role-c" }.map(\.action)
+        #expect(writesOnKept == ["TagRole"])
+    }
+}
