@@ -52,6 +52,17 @@ extension EndToEndSuite {
                 for action in ["GetPolicy", "GetPolicyVersion"] {
                     #expect(metrics["trustline_aws_requests_total{service=\"iam\",action=\"\(action)\",code=\"OK\"}"] == 3, "\(action)")
                 }
+
+                // `trustline plan --live` refuses the same policy before it plans any call.
+                let manifest = (cluster.directory as NSString).appendingPathComponent("codestar.yaml")
+                try Manifests.access(name: "codestar", managed: [Self.s3ReadOnly, Self.codeStar]).write(toFile: manifest, atomically: true, encoding: .utf8)
+                var environment = ProcessInfo.processInfo.environment.merging(cluster.moto.clientEnvironment) { _, new in new }
+                environment["KUBECONFIG"] = cluster.kubeconfigPath
+                let plan = try await TestTools.run(
+                    try TestTools.trustlineBinary(), ["plan", "--live", "--cluster-name", "e2e", "--kubeconfig", cluster.kubeconfigPath, manifest],
+                    environment: environment)
+                #expect(plan.status == 1, "\(plan.output)")
+                #expect(plan.output.contains("GuardrailViolation spec.managedPolicyArns[1]: \(Self.codeStar) grants "), "\(plan.output)")
             }
         }
     }
