@@ -10,8 +10,8 @@ extension EndToEndSuite {
     /// What moto (5.2.1, `moto/iam/access_control.py`, `moto/iam/responses.py`) really enforces once
     /// `/moto-api/reset-auth` is on: the signature; the action against each statement's `Action`/`NotAction`;
     /// the `Resource` only for a call that names an existing role (`RoleName` given and found: the role's
-    /// ARN); every other call, including `CreateRole` and `GetRole` of a role that does not exist yet and
-    /// every OIDC provider call, is checked against the resource `*`, which a scoped `Resource` never
+    /// ARN); every other call, including `CreateRole` and `GetRole` of a role that does not exist yet, the
+    /// managed policy reads (`GetPolicy`, `GetPolicyVersion`) and every OIDC provider call, is checked against the resource `*`, which a scoped `Resource` never
     /// matches. `Condition` keys such as `iam:PermissionsBoundary` get no value from moto, and a condition
     /// without values counts as met (`policy_conditions.py`), so moto would not enforce the boundary gate:
     /// the boundary variant is checked for its structure only. `sts:GetCallerIdentity` is always allowed. Hence the user holds the policies exactly as `config/iam` has them plus one moto-only
@@ -25,6 +25,7 @@ extension EndToEndSuite {
         static let checkedAgainstStar: Set<String> = [
             "iam:CreateRole", "iam:GetRole",
             "iam:CreateOpenIDConnectProvider", "iam:GetOpenIDConnectProvider", "iam:AddClientIDToOpenIDConnectProvider",
+            "iam:GetPolicy", "iam:GetPolicyVersion",
         ]
 
         static func document(_ name: String, issuerHost: String) throws -> String {

@@ -17,7 +17,7 @@ import TrustlineCore
         let status = try #require(harness.resource()?.status)
         ConditionExpectation.blocked(at: .role, .oidcProviderMissing).check(status)
         #expect(status.condition(.ready)?.message.contains(ReconcilerHarness.providerArn) == true)
-        #expect(harness.iam.actionNames == ["ListOpenIDConnectProviders"])
+        #expect(harness.iam.actionNames == InMemoryIAM.managedPolicyReads + ["ListOpenIDConnectProviders"])
         #expect(harness.events().map(\.reason) == ["OIDCProviderMissing"])
         #expect(harness.events().first?.type == .warning)
 
@@ -41,7 +41,7 @@ import TrustlineCore
         #expect(provider.thumbprints == [String(repeating: "b", count: 40)])
         ConditionExpectation.converged.check(harness.resource()?.status)
         // A resource never reconciled before creates its role without observing first.
-        #expect(Array(harness.iam.actionNames.prefix(3)) == ["ListOpenIDConnectProviders", "CreateOpenIDConnectProvider", "CreateRole"])
+        #expect(Array(harness.iam.actionNames.prefix(5)) == InMemoryIAM.managedPolicyReads + ["ListOpenIDConnectProviders", "CreateOpenIDConnectProvider", "CreateRole"])
     }
 
     @Test func providerCheckIsRefreshedOncePerResyncPeriod() async throws {
@@ -169,22 +169,16 @@ import TrustlineCore
         resource.spec.managedPolicyArns = ["arn:aws:iam::123456789012:policy/does-not-exist"]
         try harness.apply(resource)
 
-        // Right after our CreateRole, NoSuchEntity may be IAM's eventual consistency: retried quietly.
-        let first = await harness.reconcile()
-        #expect(harness.resource()?.status == nil)
-        guard case .transientError = first else {
-            Issue.record("expected a retry with backoff, got \(first)")
-            return
-        }
-        // On the next attempt the role is observed, so NoSuchEntity is about the policy: reported.
-        let second = await harness.reconcile()
+        // The guardrail reads the policy before any write: NoSuchEntity refuses it, nothing is created.
+        let result = await harness.reconcile()
 
         let status = try #require(harness.resource()?.status)
-        #expect(second == .transientError(status.condition(.ready)?.message ?? "-"))
-        ConditionExpectation.blocked(at: .policies, .awsError).check(status)
+        #expect(result == .transientError(status.condition(.ready)?.message ?? "-"))
+        ConditionExpectation.blocked(at: .spec, .awsError).check(status)
         let message = try #require(status.condition(.ready)?.message)
         #expect(message.contains("NoSuchEntity"))
-        #expect(message.contains("spec.managedPolicyArns"))
+        #expect(message.contains("spec.managedPolicyArns[0]"))
+        #expect(harness.iam.writeCalls.isEmpty, "\(harness.iam.actionNames)")
     }
 
     @Test func anotherBlockerKeepsTheTransitionTimeButIsAnnouncedAgain() async throws {

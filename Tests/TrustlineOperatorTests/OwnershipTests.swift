@@ -32,7 +32,7 @@ import TrustlineCore
         #expect(result == .requeue(after: .seconds(30)))
         #expect(harness.iam.role(Samples.roleName) == before)
         #expect(harness.iam.writeCalls == [.init(action: "CreateRole", roleName: Samples.roleName)], "only the refused CreateRole")
-        #expect(harness.iam.actionNames.filter { !$0.contains("OpenIDConnectProvider") } == [
+        #expect(harness.iam.actionNames.filter { !$0.contains("OpenIDConnectProvider") } == InMemoryIAM.managedPolicyReads + [
             "CreateRole", "GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "ListRoleTags",
         ])
         let status = try #require(harness.resource()?.status)

@@ -23,6 +23,10 @@ public protocol IAMAPI: Sendable {
     func attachRolePolicy(roleName: String, policyArn: String) async throws(AWSClientError)
     func detachRolePolicy(roleName: String, policyArn: String) async throws(AWSClientError)
     func listAttachedRolePolicies(roleName: String) async throws(AWSClientError) -> [AttachedPolicy]
+    /// The managed policy's metadata, among it the id of its default (in-force) version.
+    func getPolicy(policyArn: String) async throws(AWSClientError) -> ManagedPolicy
+    /// One version of a managed policy, its document URL-decoded.
+    func getPolicyVersion(policyArn: String, versionId: String) async throws(AWSClientError) -> ManagedPolicyVersion
 
     // Tags
     func tagRole(roleName: String, tags: [IAMTag]) async throws(AWSClientError)

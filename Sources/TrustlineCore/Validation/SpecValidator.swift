@@ -39,14 +39,14 @@ public enum SpecValidator {
         if resource.name.isEmpty {
             failures.append(.init(.invalidSpec, field: "metadata.name", "the resource has no name"))
         } else if !KubernetesNames.isSubdomain(resource.name) {
-            failures.append(.init(.invalidSpec, field: "metadata.name", "\"\(resource.name)\" is not a valid Kubernetes name (lower-case letters, digits, - and ., at most 253)"))
+            failures.append(.init(.invalidSpec, field: "metadata.name", "\"\(resource.name)\" is not a valid Kubernetes object name (\(KubernetesNames.subdomainRule))"))
         }
     }
 
     private static func checkServiceAccount(_ serviceAccount: ServiceAccountSpec, into failures: inout [ValidationFailure]) {
         guard let name = serviceAccount.name, !name.isEmpty else { return }
         if !KubernetesNames.isSubdomain(name) {
-            failures.append(.init(.invalidSpec, field: "spec.serviceAccount.name", "\"\(name)\" is not a valid ServiceAccount name (lower-case letters, digits, - and ., at most 253); leave it empty to use metadata.name"))
+            failures.append(.init(.invalidSpec, field: "spec.serviceAccount.name", "\"\(name)\" is not a valid ServiceAccount name (\(KubernetesNames.subdomainRule)); leave it empty to use metadata.name"))
         }
     }
 

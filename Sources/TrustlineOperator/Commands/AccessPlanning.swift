@@ -43,7 +43,8 @@ public enum AccessPlanning {
     /// Validation and rendering, offline.
     public static func evaluate(_ resource: WorkloadAwsAccess, source: String, settings: OperatorSettings, context: RenderingContext) -> PlannedAccess {
         var planned = PlannedAccess(
-            source: source, namespace: resource.namespace, name: resource.name, rendered: nil, reason: nil, violations: [], live: nil)
+            source: source, namespace: resource.namespace, name: resource.name, rendered: nil, reason: nil, violations: [], live: nil,
+            specManagedPolicyArns: resource.spec.managedPolicyArns)
         switch AccessEvaluation.evaluate(resource, settings: settings, context: context) {
         case .success(let rendered):
             planned.rendered = rendered
@@ -60,7 +61,22 @@ public enum AccessPlanning {
     public static func observeLive(_ planned: PlannedAccess, iam: any IAMAPI, settings: OperatorSettings) async -> PlannedAccess {
         guard var rendered = planned.rendered else { return planned }
         var planned = planned
-        let reads = ["GetRole", "ListRolePolicies", "GetRolePolicy (each inline policy)", "ListAttachedRolePolicies", "ListRoleTags"]
+        let policyReads = planned.specManagedPolicyArns.isEmpty ? [] : ["GetPolicy (each managed policy)", "GetPolicyVersion (each managed policy)"]
+        let reads = policyReads + ["GetRole", "ListRolePolicies", "GetRolePolicy (each inline policy)", "ListAttachedRolePolicies", "ListRoleTags"]
+        // The managed policies' guardrail, as the reconciler applies it before any write.
+        let catalog = ManagedPolicyCatalog(iam: iam, clock: SystemWallClock(), versionLifetime: settings.resyncPeriod)
+        switch await ManagedPolicyAdmission(catalog: catalog, guardrails: settings.guardrails).verdict(planned.specManagedPolicyArns) {
+        case .admitted:
+            break
+        case .refused(let failures):
+            planned.rendered = nil
+            planned.reason = ValidationFailure.Reason.guardrailViolation.rawValue
+            planned.violations = failures
+            return planned
+        case .unreadable(let block):
+            planned.live = LiveObservation(ownership: "error", message: block.message, readCalls: policyReads, calls: [])
+            return planned
+        }
         let observed: ObservedRole?
         do {
             observed = try await IAMRoleObserver(iam: iam).observe(roleName: rendered.role.name)

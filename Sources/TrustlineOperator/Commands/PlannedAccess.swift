@@ -15,8 +15,15 @@ public struct PlannedAccess: Sendable, Encodable {
     public var violations: [ValidationFailure]
     /// With `--live`: what was observed and decided.
     public var live: LiveObservation?
+    /// `spec.managedPolicyArns` in spec order, so `--live` can name a refused policy by its index;
+    /// not reported (the rendered role lists the policies).
+    var specManagedPolicyArns: [String] = []
 
     public var isRefused: Bool { !violations.isEmpty }
+
+    private enum CodingKeys: String, CodingKey {
+        case source, namespace, name, rendered, reason, violations, live
+    }
 }
 
 /// The read-only IAM observation of `--live` and the calls a reconcile would make from it.

@@ -23,6 +23,8 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
     /// foreign role, a missing OIDC provider or ServiceAccount).
     let blockedRetryInterval: Duration
     let oidcProviders: OIDCProviderCheck
+    /// Managed policy documents, read once and shared by every reconcile of this reconciler.
+    let managedPolicies: ManagedPolicyCatalog
     /// The watch caches to read the resource and ServiceAccounts from; nil reads the API server.
     private(set) var cache: (any ReconcileCache)?
 
@@ -46,6 +48,7 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         self.logger = logger
         self.blockedRetryInterval = blockedRetryInterval
         self.oidcProviders = OIDCProviderCheck(iam: iam, clock: clock, refreshInterval: settings.resyncPeriod)
+        self.managedPolicies = ManagedPolicyCatalog(iam: iam, clock: clock, versionLifetime: settings.resyncPeriod)
     }
 
     /// This reconciler reading from `cache` instead of the API server.
@@ -112,6 +115,7 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         fields.conditions = []
         do {
             let rendered = try validate(resource)
+            try await ManagedPolicyAdmission(catalog: managedPolicies, guardrails: settings.guardrails).check(resource.spec.managedPolicyArns)
             fields.roleName = rendered.role.name
             fields.serviceAccountName = rendered.serviceAccountName
             fields.oidcProviderArn = rendered.oidcProviderArn
@@ -132,7 +136,8 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         }
     }
 
-    /// Step 1 and 2: validation and guardrails, then rendering. No AWS call happens before this passes.
+    /// Step 1 and 2: validation and guardrails, then rendering. No AWS call happens before this
+    /// passes; the managed policies' guardrail (which reads IAM) follows it, before any IAM write.
     private func validate(_ resource: WorkloadAwsAccess) throws(ReconcileBlock) -> RenderedAccess {
         switch AccessEvaluation.evaluate(resource, settings: settings, context: context) {
         case .success(let rendered):

@@ -123,7 +123,7 @@ extension InMemoryIAM {
     func attachRolePolicy(roleName: String, policyArn: String) async throws(AWSClientError) {
         try await perform("AttachRolePolicy", role: roleName) { (state: inout State) throws(AWSClientError) in
             var role = try Self.existingRole(&state, roleName)
-            guard state.managedPolicies.contains(policyArn) else {
+            guard state.managedPolicies[policyArn] != nil else {
                 throw Self.error("NoSuchEntity", "Policy \(policyArn) does not exist or is not attachable.", status: 404)
             }
             if !role.attachedPolicies.contains(policyArn) { role.attachedPolicies.append(policyArn) }

@@ -44,7 +44,8 @@ final class InMemoryIAM: IAMAPI {
     struct State {
         var roles: [String: StoredRole] = [:]
         var providers: [String: OpenIDConnectProvider] = [:]
-        var managedPolicies: Set<String>
+        /// Managed policies by ARN, with their versions' documents.
+        var managedPolicies: [String: StoredManagedPolicy]
         var calls: [Call] = []
         var failures: [String: [AWSClientError]] = [:]
         var persistentFailures: [String: AWSClientError] = [:]
@@ -54,18 +55,14 @@ final class InMemoryIAM: IAMAPI {
     }
 
     let accountId: String
-    private let state: Mutex<State>
+    let state: Mutex<State>
 
-    init(accountId: String = "123456789012", managedPolicies: Set<String> = InMemoryIAM.awsManagedPolicies) {
+    /// - Parameter managedPolicies: the managed policies that exist, by ARN, with the document
+    ///   of their default version (v1).
+    init(accountId: String = "123456789012", managedPolicies: [String: String] = InMemoryIAM.awsManagedPolicies) {
         self.accountId = accountId
-        self.state = Mutex(State(managedPolicies: managedPolicies))
+        self.state = Mutex(State(managedPolicies: managedPolicies.mapValues { StoredManagedPolicy(document: $0) }))
     }
-
-    static let awsManagedPolicies: Set<String> = [
-        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess",
-        "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess",
-        "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
-    ]
 
     // MARK: Test controls
 
