@@ -37,7 +37,8 @@ image_cleanup() {
   buildah rmi "$image" >/dev/null 2>&1 || true
 }
 stack_stop_on_exit "${SMOKE_KEEP:-0}" 40
-trap 'smoke_status=$?; image_cleanup; (exit $smoke_status); stack_cleanup' EXIT
+# errexit is still on inside the trap: turn it off, or the (exit) that hands the status on ends it.
+trap 'smoke_status=$?; set +e; image_cleanup; (exit $smoke_status); stack_cleanup' EXIT
 
 if [[ -n "${TRUSTLINE_BIN_DIR:-}" ]]; then
   bin="$TRUSTLINE_BIN_DIR"

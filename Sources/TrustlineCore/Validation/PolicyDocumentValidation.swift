@@ -98,9 +98,8 @@ enum PolicyDocumentValidation {
         if let action {
             for (value, path) in stringList(action, field: "\(field).Action", what: "action", into: &failures) {
                 guard checkActionPattern(value, field: path, into: &failures), isAllow else { continue }
-                for denied in guardrails.deniedActions where Glob.intersects(value, denied, caseInsensitive: true) {
+                if let denied = ActionGuardrail.deniedPattern(for: value, guardrails: guardrails) {
                     failures.append(.init(.guardrailViolation, field: path, "action \"\(value)\" can grant actions matching the denied pattern \"\(denied)\"; remove it or name only actions outside \(denied)"))
-                    break
                 }
             }
         }
