@@ -87,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 /// A usage error (bad flag value, unreadable config): printed on stderr with what to do, exit
-/// code 2 (DESIGN section 6).
+/// code 2 (docs/design.md section 6).
 enum UsageFailure {
     /// Prints the message and returns the exit code ArgumentParser should use.
     static func exit(_ message: String) -> ExitCode {

@@ -3,7 +3,7 @@ import Foundation
 import KubeClient
 import TrustlineCore
 
-/// The operator settings of DESIGN section 3 as flags. Each is also read from its `TRUSTLINE_*`
+/// The operator settings of docs/design.md section 3 as flags. Each is also read from its `TRUSTLINE_*`
 /// variable and from the `--config` YAML file (camelCase keys); a flag beats the environment,
 /// which beats the file. The layering and every check live in TrustlineCore's `SettingsLoader`.
 struct SettingsOptions: ParsableArguments {

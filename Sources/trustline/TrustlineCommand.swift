@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `trustline`: the operator (`run`), the offline and live dry run (`plan`) and the end-to-end
-/// check of one resource (`verify`), as DESIGN section 6 describes them.
+/// check of one resource (`verify`), as docs/design.md section 6 describes them.
 @main
 struct TrustlineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +12,7 @@ struct TrustlineCommand: AsyncParsableCommand {
         subcommands: [RunCommand.self, PlanCommand.self, VerifyCommand.self])
 
     /// Like ArgumentParser's, except that usage errors (unknown flags, bad values) exit with 2,
-    /// the status DESIGN section 6 gives them, instead of 64.
+    /// the status docs/design.md section 6 gives them, instead of 64.
     static func main() async {
         do {
             var command = try parseAsRoot()

@@ -37,7 +37,7 @@ extension EndToEndSuite {
                 #expect(annotations["eks.amazonaws.com/token-expiration"] == "86400")
                 #expect(account.metadata.ownerReferences?.first?.kind == "WorkloadAwsAccess")
 
-                // The trust policy is exactly DESIGN section 2 (compared as JSON, strictly).
+                // The trust policy is exactly docs/design.md section 2 (compared as JSON, strictly).
                 let role = try await cluster.moto.iam.getRole(roleName: Self.roleName)
                 let issuer = String(cluster.server.issuer.dropFirst("https://".count))
                 let expectedTrust: JSONValue = .object([

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// `kubectl apply -k config/...` on kube-test-server: every object of `config/default` and its
-/// overlays is accepted, and the bundle is what DESIGN section 10 asks for (hardened operator,
+/// overlays is accepted, and the bundle is what docs/design.md section 10 asks for (hardened operator,
 /// least-privilege RBAC, settings in a ConfigMap).
 @Suite struct KustomizeBundleTests {
     static let bundles = ["config/default", "config/eks", "config/self-managed"]

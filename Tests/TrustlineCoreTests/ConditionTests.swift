@@ -120,7 +120,7 @@ import Testing
             "WaitingForServiceAccount", "AWSThrottled", "AWSError", "Deleting", "DeletionBlocked",
         ])
         #expect(ConditionType.allCases.map(\.rawValue) == ["Ready", "RoleReady", "PoliciesReady", "ServiceAccountReady", "Reconciling", "Stalled"])
-        // DESIGN section 5: the blockers only a person can lift.
+        // docs/design.md section 5: the blockers only a person can lift.
         #expect(ConditionReason.allCases.filter(\.isLiftedOnlyByAPerson).map(\.rawValue) == ["InvalidSpec", "GuardrailViolation", "RoleConflict"])
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import KubeModels
 @testable import TrustlineCore
 
-/// Shared inputs of the TrustlineCore tests: DESIGN section 1's example and a standard context.
+/// Shared inputs of the TrustlineCore tests: docs/design.md section 1's example and a standard context.
 enum Fixtures {
     static let issuer = "https://oidc.example.com/id/ABC"
     static let context = RenderingContext(clusterName: "prod", partition: "aws", accountId: "123456789012", oidcIssuer: issuer)
@@ -19,7 +19,7 @@ enum Fixtures {
         ],
     ]
 
-    /// DESIGN section 1's `my-app` in `production`.
+    /// docs/design.md section 1's `my-app` in `production`.
     static func myApp() -> WorkloadAwsAccess {
         WorkloadAwsAccess(
             metadata: ObjectMeta(name: "my-app", namespace: "production", uid: "uid-1", generation: 3),

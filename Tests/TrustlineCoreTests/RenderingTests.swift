@@ -34,7 +34,7 @@ import Testing
         let context = RenderingContext(clusterName: "prod", partition: testCase.partition, accountId: "123456789012", oidcIssuer: testCase.issuer)
         let document = TrustPolicy.document(for: resource, context: context)
         #expect(CompactJSON.serialize(document) == testCase.expected)
-        // The statement is a one-element list, as DESIGN section 2 writes it, not a bare object.
+        // The statement is a one-element list, as docs/design.md section 2 writes it, not a bare object.
         #expect(document["Statement"].map { if case .array(let items) = $0 { items.count } else { -1 } } == 1)
     }
 

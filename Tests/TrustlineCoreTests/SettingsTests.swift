@@ -137,7 +137,7 @@ import Testing
     }
 
     /// The three settings that used to be flags and environment only, now also file keys, with
-    /// DESIGN section 3's precedence: a flag beats the environment, which beats the file.
+    /// docs/design.md section 3's precedence: a flag beats the environment, which beats the file.
     static let processLayerCases: [ProcessLayerCase] = [
         ProcessLayerCase(key: "metricsBindAddress", file: nil, environment: nil, flag: nil, expected: ":8080"),
         ProcessLayerCase(key: "metricsBindAddress", file: "127.0.0.1:9001", environment: nil, flag: nil, expected: "127.0.0.1:9001"),

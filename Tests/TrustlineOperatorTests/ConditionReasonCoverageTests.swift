@@ -5,7 +5,7 @@ import Testing
 import TrustlineCore
 @testable import TrustlineOperator
 
-/// Issue 4, must-show 2: every condition reason of DESIGN section 5 is reached, with the
+/// Issue 4, must-show 2: every condition reason of docs/design.md section 5 is reached, with the
 /// conditions section 5 prescribes and the matching event.
 @Suite struct ConditionReasonCoverageTests {
     struct Scenario: Sendable, CustomStringConvertible {

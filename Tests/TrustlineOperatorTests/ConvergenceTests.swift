@@ -24,7 +24,7 @@ import TrustlineCore
             "oidc.example.com/id/ABC:sub":"system:serviceaccount:production:my-app"}},"Effect":"Allow",\
             "Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/ABC"}}],"Version":"2012-10-17"}
             """
-        // Exactly DESIGN section 2 (Statement as an array), compact with sorted keys, as sent to IAM.
+        // Exactly docs/design.md section 2 (Statement as an array), compact with sorted keys, as sent to IAM.
         #expect(role.trustPolicy == expectedTrust)
         #expect(PolicyCanonicalizer.equivalent(
             try PolicyCanonicalizer.parse(role.trustPolicy),

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The operator-wide guardrails of DESIGN section 3 that are not about policy statements:
+/// The operator-wide guardrails of docs/design.md section 3 that are not about policy statements:
 /// namespaces, managed policy ARNs, explicit role names, counts and the trust policy size.
 enum GuardrailCheck {
     static func checkNamespace(_ namespace: String, guardrails: GuardrailSettings, into failures: inout [ValidationFailure]) {

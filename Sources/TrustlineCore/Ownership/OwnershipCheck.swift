@@ -13,7 +13,7 @@ public struct OwnerIdentity: Sendable, Equatable, Hashable, Encodable {
     }
 }
 
-/// Whether the operator may write an existing role (DESIGN section 4 step 4 and `adoptionPolicy`).
+/// Whether the operator may write an existing role (docs/design.md section 4 step 4 and `adoptionPolicy`).
 public enum OwnershipDecision: Sendable, Equatable {
     /// No role of that name: create it.
     case absent

@@ -2,7 +2,7 @@ import KubeModels
 
 import Foundation
 
-/// Compares IAM policy documents semantically (DESIGN section 4 step 3). IAM returns documents
+/// Compares IAM policy documents semantically (docs/design.md section 4 step 3). IAM returns documents
 /// URL-encoded and reformatted, and writers order statements and values freely; the canonical
 /// form makes semantically equal documents compare equal, so steady state makes no writes.
 ///
@@ -49,7 +49,7 @@ public enum PolicyCanonicalizer {
     }
 
     /// What is sent to IAM: the document as rendered or written by the user (keys sorted, no
-    /// whitespace), not its canonical form, so a trust policy keeps DESIGN section 2's shape
+    /// whitespace), not its canonical form, so a trust policy keeps docs/design.md section 2's shape
     /// (`"Statement":[...]`) and `aws iam get-role` shows what the user wrote.
     public static func wireText(_ document: JSONValue) -> String {
         CompactJSON.serialize(document)

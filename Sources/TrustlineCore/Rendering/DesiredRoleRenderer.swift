@@ -1,7 +1,7 @@
 import KubeModels
 
 /// Renders the role a valid resource should have: name, path, ARN, trust policy for the
-/// resource's own namespace, policies and tags (DESIGN sections 2 and 4 step 2).
+/// resource's own namespace, policies and tags (docs/design.md sections 2 and 4 step 2).
 public enum DesiredRoleRenderer {
     /// The desired role; call after `SpecValidator` found nothing.
     public static func render(_ resource: WorkloadAwsAccess, context: RenderingContext) -> DesiredRole {

@@ -1,4 +1,4 @@
-/// The client ids the IAM OIDC provider must list (DESIGN section 3, `manageOidcProvider`):
+/// The client ids the IAM OIDC provider must list (docs/design.md section 3, `manageOidcProvider`):
 /// `sts.amazonaws.com` and every audience in use, so every resource's tokens are accepted.
 public enum OIDCProviderClients {
     /// Sorted, without duplicates, always including `sts.amazonaws.com`.

@@ -1,4 +1,4 @@
-/// The ownership tags (DESIGN section 4 step 4) that mark a role as made by this operator for one
+/// The ownership tags (docs/design.md section 4 step 4) that mark a role as made by this operator for one
 /// resource. A role without them, or with another uid, is someone else's.
 public enum OwnershipTags {
     public static let cluster = "trustline.dev/cluster"

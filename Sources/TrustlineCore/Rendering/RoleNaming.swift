@@ -1,6 +1,6 @@
 import Digests
 
-/// Derives role names and ARNs (DESIGN section 4 step 2). `{clusterName}.{namespace}.{name}`
+/// Derives role names and ARNs (docs/design.md section 4 step 2). `{clusterName}.{namespace}.{name}`
 /// cannot collide between resources because namespaces hold no dots; past 64 characters the name
 /// is cut and ends in `-` plus 8 hex characters of the SHA-256 of the full name.
 public enum RoleNaming {

@@ -1,4 +1,4 @@
-/// The annotations Trustline puts on a ServiceAccount (DESIGN section 2). `managedKeys` lists all
+/// The annotations Trustline puts on a ServiceAccount (docs/design.md section 2). `managedKeys` lists all
 /// of them so deletion removes exactly what the operator set and nothing else.
 public enum ServiceAccountAnnotations {
     public static let roleArn = "eks.amazonaws.com/role-arn"

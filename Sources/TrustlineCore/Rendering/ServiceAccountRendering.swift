@@ -1,6 +1,6 @@
 import KubeModels
 
-/// The ServiceAccount side of DESIGN section 2: the object the operator creates (with an
+/// The ServiceAccount side of docs/design.md section 2: the object the operator creates (with an
 /// ownerReference, so the garbage collector removes it with the resource) and the test of whether
 /// an existing one is ours (one we only annotate is never taken over).
 public enum ServiceAccountRendering {

@@ -1,6 +1,6 @@
 import KubeModels
 
-/// Renders the one trust policy Trustline ever writes (DESIGN section 2): only the OIDC provider
+/// Renders the one trust policy Trustline ever writes (docs/design.md section 2): only the OIDC provider
 /// may assume the role, only with a token whose `sub` is this resource's own namespace and
 /// ServiceAccount and whose `aud` is the spec's audience.
 public enum TrustPolicy {

@@ -1,6 +1,6 @@
 import KubeModels
 
-/// The `WorkloadAwsAccess` custom resource (DESIGN section 1): which ServiceAccount of a namespace
+/// The `WorkloadAwsAccess` custom resource (docs/design.md section 1): which ServiceAccount of a namespace
 /// may use which AWS permissions. The operator converges an IAM role and the ServiceAccount to it.
 public struct WorkloadAwsAccess: KubernetesResource, Equatable, Hashable {
     public static let descriptor = ResourceDescriptor(

@@ -1,6 +1,6 @@
 import KubeModels
 
-/// The desired access of a `WorkloadAwsAccess`. Every field has the default of DESIGN section 1
+/// The desired access of a `WorkloadAwsAccess`. Every field has the default of docs/design.md section 1
 /// applied while decoding, because the operator may see objects the API server did not default
 /// (for example manifests read by `trustline plan`).
 public struct WorkloadAwsAccessSpec: Codable, Sendable, Equatable, Hashable {

@@ -1,4 +1,4 @@
-/// Every operator setting of DESIGN section 3 with its default. Built by `SettingsLoader` from the
+/// Every operator setting of docs/design.md section 3 with its default. Built by `SettingsLoader` from the
 /// config file, the environment and the flags; the CLI does the reading, this type stays pure.
 public struct OperatorSettings: Sendable, Equatable {
     public static let defaultRolePath = "/trustline/"
@@ -62,7 +62,7 @@ public enum AdoptionPolicy: String, Sendable, Equatable, CaseIterable {
     case taggedOnly = "TaggedOnly"
 }
 
-/// The tenant-safety limits of DESIGN section 3: what a resource may ask for at all.
+/// The tenant-safety limits of docs/design.md section 3: what a resource may ask for at all.
 public struct GuardrailSettings: Sendable, Equatable {
     public static let defaultDeniedActions = ["iam:*", "sts:*", "organizations:*", "account:*"]
     public static let defaultDeniedManagedPolicyArns = [

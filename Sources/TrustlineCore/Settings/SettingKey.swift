@@ -1,4 +1,4 @@
-/// One operator setting and its three spellings (DESIGN section 3): the camelCase key of the
+/// One operator setting and its three spellings (docs/design.md section 3): the camelCase key of the
 /// config file (dotted when nested: `guardrails.quotas.tagsPerRole`), the kebab-case flag and the
 /// upper-snake-case environment variable, derived mechanically from the key.
 public struct SettingKey: Sendable, Hashable {
@@ -39,10 +39,10 @@ public struct SettingKey: Sendable, Hashable {
         return result
     }
 
-    /// Every setting of DESIGN section 3, then those of the process itself (`ProcessSettings`).
+    /// Every setting of docs/design.md section 3, then those of the process itself (`ProcessSettings`).
     public static let all: [SettingKey] = operatorSettings + processSettings
 
-    /// The settings of the process: endpoints, leader election, logging (DESIGN section 6).
+    /// The settings of the process: endpoints, leader election, logging (docs/design.md section 6).
     public static let processSettings: [SettingKey] = [
         SettingKey("metricsBindAddress", .string, "Address of the Prometheus /metrics endpoint, host:port; 0 disables it (default :8080)."),
         SettingKey("healthProbeBindAddress", .string, "Address of the /healthz and /readyz endpoints, host:port; 0 disables them (default :8081)."),
@@ -53,7 +53,7 @@ public struct SettingKey: Sendable, Hashable {
         SettingKey("logLevel", .string, "Least severe level logged: trace, debug, info, notice, warning, error (default info)."),
     ]
 
-    /// The settings of DESIGN section 3: what the operator converges and how.
+    /// The settings of docs/design.md section 3: what the operator converges and how.
     public static let operatorSettings: [SettingKey] = [
         SettingKey("clusterName", .string, "Name of this cluster; first part of derived role names (required)."),
         SettingKey("oidcIssuer", .string, "OIDC issuer URL of the cluster (default: discovered from the API server)."),

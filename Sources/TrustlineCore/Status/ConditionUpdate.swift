@@ -1,7 +1,7 @@
 import Foundation
 import KubeModels
 
-/// Computes the new condition list from the old one and a reconcile outcome (DESIGN section 5).
+/// Computes the new condition list from the old one and a reconcile outcome (docs/design.md section 5).
 /// `lastTransitionTime` changes only when a condition's status flips; the clock is injected, so
 /// an unchanged outcome yields an equal list and the operator skips the status write.
 public enum ConditionUpdate {

@@ -1,4 +1,4 @@
-/// The condition types of DESIGN section 5: `Ready` summarises the three parts; `Reconciling`
+/// The condition types of docs/design.md section 5: `Ready` summarises the three parts; `Reconciling`
 /// and `Stalled` are kstatus's, so GitOps tools tell a slow resource from a stuck one.
 public enum ConditionType: String, Sendable, CaseIterable {
     case ready = "Ready"
@@ -11,7 +11,7 @@ public enum ConditionType: String, Sendable, CaseIterable {
     case stalled = "Stalled"
 }
 
-/// The condition reasons of DESIGN section 5; a contract with users and tests.
+/// The condition reasons of docs/design.md section 5; a contract with users and tests.
 public enum ConditionReason: String, Sendable, CaseIterable {
     case converged = "Converged"
     case invalidSpec = "InvalidSpec"
@@ -38,7 +38,7 @@ public enum ConditionReason: String, Sendable, CaseIterable {
     }
 }
 
-/// The reconcile steps a condition reports on, in the order DESIGN section 4 runs them. A block at
+/// The reconcile steps a condition reports on, in the order docs/design.md section 4 runs them. A block at
 /// one stage leaves earlier stages True and later ones Unknown.
 public enum ReconcileStage: Int, Sendable, Comparable, CaseIterable {
     /// Validation and guardrails (step 1): no sub-condition of its own.

@@ -1,4 +1,4 @@
-/// IAM's character and length rules for names, paths, descriptions, tags and ARNs (DESIGN
+/// IAM's character and length rules for names, paths, descriptions, tags and ARNs (docs/design.md
 /// section 9 and the IAM API reference), as plain character checks with no regex engine.
 public enum IAMNames {
     public static let roleNameMaxLength = 64

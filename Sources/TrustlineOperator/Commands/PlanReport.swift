@@ -3,7 +3,7 @@ import KubeModels
 import TrustlineCore
 
 /// Renders `trustline plan` results as text for people or JSON for tools, and the exit status
-/// they mean (DESIGN section 6: 0 clean, 1 violations), so the command stays a thin shell.
+/// they mean (docs/design.md section 6: 0 clean, 1 violations), so the command stays a thin shell.
 public enum PlanReport {
     /// 0 when every resource passes, 1 when at least one is refused.
     public static func exitStatus(for planned: [PlannedAccess]) -> Int32 {

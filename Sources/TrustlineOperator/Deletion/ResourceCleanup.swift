@@ -5,7 +5,7 @@ import KubeModels
 import Logging
 import TrustlineCore
 
-/// Deletion of a resource through the finalizer (DESIGN section 4, "Deletion"). With `Delete`:
+/// Deletion of a resource through the finalizer (docs/design.md section 4, "Deletion"). With `Delete`:
 /// detach managed policies, delete inline policies, delete the role when ownership checks out
 /// (someone else's role is left alone and does not hold the finalizer), and so for every other
 /// role tagged with this resource's uid; with `Retain`: the current role is kept, marked retained

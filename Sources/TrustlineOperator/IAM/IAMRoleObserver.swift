@@ -2,7 +2,7 @@ import AWSClients
 import KubeModels
 import TrustlineCore
 
-/// Reads what IAM holds for one role (DESIGN section 4 step 3): GetRole, ListRolePolicies with
+/// Reads what IAM holds for one role (docs/design.md section 4 step 3): GetRole, ListRolePolicies with
 /// GetRolePolicy for each, ListAttachedRolePolicies and ListRoleTags. Read-only: it never writes.
 struct IAMRoleObserver: Sendable {
     /// A failed read, with the IAM action that failed (for the condition message).

@@ -5,7 +5,7 @@ import TrustlineCore
 
 /// Makes sure the IAM OIDC provider every trust policy names exists, creating it when
 /// `manageOidcProvider` is on, and then that it lists every audience in use as a client id
-/// (DESIGN section 3). Concurrent reconciles share one in-flight check per provider, so a burst of
+/// (docs/design.md section 3). Concurrent reconciles share one in-flight check per provider, so a burst of
 /// reconciles at start makes one ListOpenIDConnectProviders and at most one create.
 ///
 /// What is remembered: a positive answer, with the client ids it learned, for one resync period,

@@ -1,6 +1,6 @@
 import TrustlineCore
 
-/// The first thing that stops a reconcile (DESIGN section 4: "stopping at the first thing that
+/// The first thing that stops a reconcile (docs/design.md section 4: "stopping at the first thing that
 /// blocks"), with the condition it reports and how the work queue should retry it.
 struct ReconcileBlock: Error, Sendable, Equatable {
     /// How the key is retried after the block is reported.

@@ -3,7 +3,7 @@ import KubeModels
 import Logging
 import TrustlineCore
 
-/// Steps 3 to 5 of DESIGN section 4 for one resource: observe the role, decide ownership, plan
+/// Steps 3 to 5 of docs/design.md section 4 for one resource: observe the role, decide ownership, plan
 /// the fewest IAM calls with core's `RolePlanner` and execute them. Concurrent operators are
 /// tolerated: EntityAlreadyExists on create leads to observing again and converging what is
 /// there, when it turns out to be ours.

@@ -6,7 +6,7 @@ import Logging
 import TrustlineCore
 
 /// The operator's reconciler: converges one `WorkloadAwsAccess` into an IAM role, its policies
-/// and tags and an annotated ServiceAccount, following DESIGN section 4 step by step and stopping
+/// and tags and an annotated ServiceAccount, following docs/design.md section 4 step by step and stopping
 /// at the first blocker, which it reports in status and as a Warning event.
 public struct WorkloadAwsAccessReconciler: Reconciler {
     /// The finalizer that holds a resource until cleanup is done.

@@ -1,7 +1,7 @@
 import ControllerRuntime
 import Foundation
 
-/// How the operator process runs, beyond the settings of DESIGN section 3: where the API server
+/// How the operator process runs, beyond the settings of docs/design.md section 3: where the API server
 /// is, where metrics and health probes listen, and whether it campaigns for leadership. Filled
 /// in by `trustline run` from its flags.
 public struct OperatorRuntimeOptions: Sendable {

@@ -3,7 +3,7 @@ import KubeModels
 import Logging
 import TrustlineCore
 
-/// Step 6 of DESIGN section 4: the ServiceAccount carries the role annotations. A missing one is
+/// Step 6 of docs/design.md section 4: the ServiceAccount carries the role annotations. A missing one is
 /// created with an ownerReference to the resource when `spec.serviceAccount.create` is true; an
 /// existing one only gets our annotations merge-patched on and is never taken over.
 struct ServiceAccountConvergence: Sendable {

@@ -3,7 +3,7 @@ import KubeModels
 import Logging
 import TrustlineCore
 
-/// Step 7 of DESIGN section 4: writes the resource's status through the status subresource and
+/// Step 7 of docs/design.md section 4: writes the resource's status through the status subresource and
 /// the event that goes with it, both only when something changed. The conditions come from core's
 /// `ConditionUpdate`, so an unchanged outcome gives an equal status and no write at all.
 struct StatusPublisher: Sendable {

@@ -10,19 +10,19 @@ struct ConditionExpectation: Sendable, CustomStringConvertible {
     var role: Condition.Status?
     var policies: Condition.Status?
     var serviceAccount: Condition.Status?
-    /// kstatus: Stalled is True only for the blockers a person must lift (DESIGN section 5),
+    /// kstatus: Stalled is True only for the blockers a person must lift (docs/design.md section 5),
     /// Reconciling True for everything the operator retries by itself; never both.
     var reconciling: Condition.Status = .false
     var stalled: Condition.Status = .false
 
-    /// The reasons DESIGN section 5 calls blockers only a person can lift, spelled out here
+    /// The reasons docs/design.md section 5 calls blockers only a person can lift, spelled out here
     /// rather than taken from the code under test.
     static let stallingReasons: Set<ConditionReason> = [.invalidSpec, .guardrailViolation, .roleConflict]
 
     var description: String { "Ready=\(ready.rawValue) \(reason.rawValue)" }
 
     /// Ready False with `reason`, sub-conditions before `stage` True, at `stage` False, after it
-    /// Unknown (DESIGN section 5).
+    /// Unknown (docs/design.md section 5).
     static func blocked(at stage: ReconcileStage, _ reason: ConditionReason) -> ConditionExpectation {
         func status(_ own: ReconcileStage) -> Condition.Status {
             own < stage ? .true : own == stage ? .false : .unknown

@@ -4,7 +4,7 @@ import Testing
 import TrustlineCore
 @testable import TrustlineOperator
 
-/// `trustline plan`'s engine (DESIGN section 6): manifests in, rendered access or violations out,
+/// `trustline plan`'s engine (docs/design.md section 6): manifests in, rendered access or violations out,
 /// exit status 0 clean / 1 violations, JSON a tool can read.
 struct AccessPlanningTests {
     static let settings = OperatorSettings(clusterName: "prod")

@@ -4,7 +4,7 @@ import Testing
 import TrustlineCore
 @testable import TrustlineOperator
 
-/// DESIGN section 3 as the resolver sees it: a flag beats `TRUSTLINE_*`, which beats the
+/// docs/design.md section 3 as the resolver sees it: a flag beats `TRUSTLINE_*`, which beats the
 /// `--config` file; whatever wins is used as is, and only an unset fact is discovered.
 struct SettingsPrecedenceTests {
     struct Layers: CustomTestStringConvertible, Sendable {
