@@ -61,23 +61,9 @@ extension KubernetesAPI {
     public func listAllSkippingUndecodable<Object: KubernetesResource>(
         _ type: Object.Type, namespace: String? = nil, options: ListOptions = ListOptions(), pageSize: Int = 500
     ) async throws -> PartialObjectList<Object> {
-        var pageOptions = options
-        pageOptions.limit = pageSize
-        pageOptions.continueToken = nil
-        var first = try await listSkippingUndecodable(type, namespace: namespace, options: pageOptions)
-        var next = first.list.metadata.continue
-        while let token = next, !token.isEmpty {
-            pageOptions.continueToken = token
-            pageOptions.resourceVersion = nil
-            pageOptions.resourceVersionMatch = nil
-            let page = try await listSkippingUndecodable(type, namespace: namespace, options: pageOptions)
-            first.list.items.append(contentsOf: page.list.items)
-            first.undecodable.append(contentsOf: page.undecodable)
-            next = page.list.metadata.continue
+        try await collectPages(options: options, pageSize: pageSize) {
+            try await listSkippingUndecodable(type, namespace: namespace, options: $0)
         }
-        first.list.metadata.continue = nil
-        first.list.metadata.remainingItemCount = nil
-        return first
     }
 
     public func list<Object: KubernetesResource>(
@@ -91,22 +77,33 @@ extension KubernetesAPI {
     public func listAll<Object: KubernetesResource>(
         _ type: Object.Type, namespace: String? = nil, options: ListOptions = ListOptions(), pageSize: Int = 500
     ) async throws -> ObjectList<Object> {
+        try await collectPages(options: options, pageSize: pageSize) {
+            PartialObjectList(list: try await list(type, namespace: namespace, options: $0))
+        }.list
+    }
+
+    /// The paging both `listAll` variants share: the first page with `limit`, then each page its
+    /// `continue` token names, appended to the first.
+    private func collectPages<Object: KubernetesResource>(
+        options: ListOptions, pageSize: Int, fetch: (ListOptions) async throws -> PartialObjectList<Object>
+    ) async throws -> PartialObjectList<Object> {
         var pageOptions = options
         pageOptions.limit = pageSize
         pageOptions.continueToken = nil
-        var first = try await list(type, namespace: namespace, options: pageOptions)
-        var next = first.metadata.continue
+        var first = try await fetch(pageOptions)
+        var next = first.list.metadata.continue
         while let token = next, !token.isEmpty {
             pageOptions.continueToken = token
             // Continuing pins the snapshot; resourceVersion must not be sent with continue.
             pageOptions.resourceVersion = nil
             pageOptions.resourceVersionMatch = nil
-            let page = try await list(type, namespace: namespace, options: pageOptions)
-            first.items.append(contentsOf: page.items)
-            next = page.metadata.continue
+            let page = try await fetch(pageOptions)
+            first.list.items.append(contentsOf: page.list.items)
+            first.undecodable.append(contentsOf: page.undecodable)
+            next = page.list.metadata.continue
         }
-        first.metadata.continue = nil
-        first.metadata.remainingItemCount = nil
+        first.list.metadata.continue = nil
+        first.list.metadata.remainingItemCount = nil
         return first
     }
 
