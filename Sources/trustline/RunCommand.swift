@@ -19,29 +19,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Kubeconfig file; always used when given. Without it: the in-cluster config in a pod, else KUBECONFIG, else ~/.kube/config.", valueName: "file"))
     var kubeconfig: String?
 
-    @Option(help: ProcessFlagHelp.help("metricsBindAddress", valueName: "address"))
-    var metricsBindAddress: String?
-
-    @Option(help: ProcessFlagHelp.help("healthProbeBindAddress", valueName: "address"))
-    var healthProbeBindAddress: String?
-
-    @Flag(inversion: .prefixedNo, help: ProcessFlagHelp.help("leaderElect"))
-    var leaderElect: Bool?
-
-    @OptionGroup(title: "Operator settings")
+    /// `--config`; the setting flags reach it from `TrustlineCommand.main` (`SettingFlagsCommand`).
+    @OptionGroup
     var settings: SettingsOptions
-
-    @OptionGroup(title: "Logging")
-    var logging: LoggingOptions
-
-    /// The process flags the user gave, by setting key.
-    var processFlagLayer: [String: RawSetting] {
-        var layer = logging.flagLayer
-        if let metricsBindAddress { layer["metricsBindAddress"] = .scalar(metricsBindAddress) }
-        if let healthProbeBindAddress { layer["healthProbeBindAddress"] = .scalar(healthProbeBindAddress) }
-        if let leaderElect { layer["leaderElect"] = .scalar(leaderElect ? "true" : "false") }
-        return layer
-    }
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -49,12 +29,11 @@ struct RunCommand: AsyncParsableCommand {
         let process: ProcessSettings
         do {
             file = try settings.fileLayer(environment: environment)
-            process = try SettingsLoader.loadProcess(
-                file: file, environment: SettingsLoader.environmentLayer(environment), flags: processFlagLayer)
+            process = try settings.loadProcess(file: file, environment: environment)
         } catch {
             throw UsageFailure.exit("\(error)")
         }
-        let logger = try LoggingOptions.bootstrap(label: "trustline", settings: process)
+        let logger = try LogBootstrap.bootstrap(label: "trustline", settings: process)
         let operatorSettings: OperatorSettings
         var options = OperatorRuntimeOptions(kubeconfigPath: kubeconfig, environment: environment)
         do {
@@ -62,8 +41,9 @@ struct RunCommand: AsyncParsableCommand {
             options.metricsBindAddress = try ListenAddress.parse(process.metricsBindAddress, setting: "metricsBindAddress")
             options.healthProbeBindAddress = try ListenAddress.parse(process.healthProbeBindAddress, setting: "healthProbeBindAddress")
             if process.leaderElect {
+                // The namespace setting already read TRUSTLINE_NAMESPACE; without it, the pod's.
                 options.leaderElection = try LeaderElectionOptions(
-                    namespace: OperatorNamespace.resolve(environment: environment),
+                    namespace: process.namespace ?? OperatorNamespace.resolve(environment: [:]),
                     identity: LeaderElectionOptions.defaultIdentity(environment: environment))
             }
         } catch {

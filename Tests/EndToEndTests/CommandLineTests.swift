@@ -65,5 +65,40 @@ extension EndToEndSuite {
             #expect(bad.status == 2)
             #expect(bad.output.contains("resyncPeriod"), "\(bad.output)")
         }
+
+        @Test("the setting flags come from SettingKey: --help lists them, --no-FLAG and --flag=value parse, a missing value exits 2")
+        func settingFlagsFromTheOneList() async throws {
+            let binary = try TestTools.trustlineBinary()
+            let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TRUSTLINE_") }
+            for arguments in [["run", "--help"], ["help", "run"]] {
+                let help = try await TestTools.run(binary, arguments, environment: environment)
+                #expect(help.status == 0, "\(help.output)")
+                #expect(help.output.contains("USAGE: trustline run"), "\(help.output)")
+                for flag in ["--kubeconfig <file>", "--config <file>", "--cluster-name <name>", "--leader-elect/--no-leader-elect",
+                    "--metrics-bind-address <address>", "--namespace <namespace>", "--guardrails-quotas-tags-per-role <n>", "TRUSTLINE_LOG_LEVEL"]
+                {
+                    #expect(help.output.contains(flag), "run --help lacks \(flag)")
+                }
+            }
+            let planHelp = try await TestTools.run(binary, ["plan", "-h"], environment: environment)
+            #expect(planHelp.status == 0, "\(planHelp.output)")
+            #expect(planHelp.output.contains("--manage-oidc-provider/--no-manage-oidc-provider"), "\(planHelp.output)")
+            #expect(!planHelp.output.contains("--leader-elect"), "plan takes no process settings: \(planHelp.output)")
+
+            let sample = TestTools.repositoryRoot + "/config/samples/production-reports-managed-only.yaml"
+            let spelled = try await TestTools.run(
+                binary, ["plan", "--cluster-name=eq", "--no-manage-oidc-provider", "--role-path", "/flags/", sample], environment: environment)
+            #expect(spelled.status == 0, "\(spelled.output)")
+            #expect(spelled.output.contains("role: eq.production.reports\n"), "\(spelled.output)")
+            #expect(spelled.output.contains("path: /flags/\n"), "\(spelled.output)")
+
+            let missing = try await TestTools.run(binary, ["plan", sample, "--cluster-name"], environment: environment)
+            #expect(missing.status == 2, "\(missing.output)")
+            #expect(missing.output.contains("setting clusterName: --cluster-name needs a value"), "\(missing.output)")
+
+            let notPlans = try await TestTools.run(binary, ["plan", "--leader-elect", sample], environment: environment)
+            #expect(notPlans.status == 2, "\(notPlans.output)")
+            #expect(notPlans.output.contains("--leader-elect"), "\(notPlans.output)")
+        }
     }
 }

@@ -156,6 +156,12 @@ import Testing
         ProcessLayerCase(key: "leaderElect", file: "true", environment: "", flag: nil, expected: "true"),
         ProcessLayerCase(key: "logLevel", file: "debug", environment: "warning", flag: nil, expected: "warning"),
         ProcessLayerCase(key: "logFormat", file: "json", environment: nil, flag: nil, expected: "json"),
+        // TRUSTLINE_NAMESPACE, once read by hand in the operator, is a setting like the others.
+        ProcessLayerCase(key: "namespace", file: nil, environment: nil, flag: nil, expected: "(pod's)"),
+        ProcessLayerCase(key: "namespace", file: "ops", environment: nil, flag: nil, expected: "ops"),
+        ProcessLayerCase(key: "namespace", file: "ops", environment: "trustline-system", flag: nil, expected: "trustline-system"),
+        ProcessLayerCase(key: "namespace", file: "ops", environment: " ", flag: "other", expected: "other"),
+        ProcessLayerCase(key: "namespace", file: "ops", environment: "", flag: nil, expected: "ops"),
     ]
 
     @Test(arguments: processLayerCases)
@@ -173,6 +179,7 @@ import Testing
         case "healthProbeBindAddress": actual = loaded.healthProbeBindAddress
         case "leaderElect": actual = "\(loaded.leaderElect)"
         case "logLevel": actual = loaded.logLevel
+        case "namespace": actual = loaded.namespace ?? "(pod's)"
         default: actual = loaded.logFormat
         }
         #expect(actual == row.expected)

@@ -1,5 +1,6 @@
 /// The settings of the `trustline` process itself rather than of what it converges: where the
-/// metrics and probe endpoints listen, whether it campaigns for leadership, and how it logs.
+/// metrics and probe endpoints listen, whether it campaigns for leadership and in which namespace,
+/// and how it logs.
 /// They come from the same three layers as `OperatorSettings` (one ConfigMap configures a whole
 /// Deployment), but only `trustline run` uses them all, so they are a type of their own. The
 /// addresses stay text here; the operator parses them (`ListenAddress`).
@@ -15,6 +16,9 @@ public struct ProcessSettings: Sendable, Equatable {
     public var healthProbeBindAddress: String
     /// Campaign for the leader Lease and reconcile only while leading.
     public var leaderElect: Bool
+    /// The namespace the operator runs in (its Lease lives there); nil: the pod's namespace file,
+    /// else `default`, which the operator resolves (`OperatorNamespace`).
+    public var namespace: String?
     /// `logfmt` or `json`.
     public var logFormat: String
     /// swift-log level name, `info` by default.
@@ -24,12 +28,14 @@ public struct ProcessSettings: Sendable, Equatable {
         metricsBindAddress: String = ProcessSettings.defaultMetricsBindAddress,
         healthProbeBindAddress: String = ProcessSettings.defaultHealthProbeBindAddress,
         leaderElect: Bool = false,
+        namespace: String? = nil,
         logFormat: String = ProcessSettings.defaultLogFormat,
         logLevel: String = ProcessSettings.defaultLogLevel
     ) {
         self.metricsBindAddress = metricsBindAddress
         self.healthProbeBindAddress = healthProbeBindAddress
         self.leaderElect = leaderElect
+        self.namespace = namespace
         self.logFormat = logFormat
         self.logLevel = logLevel
     }
@@ -52,6 +58,7 @@ extension SettingsLoader {
         if let text = try reader.string("leaderElect"), !text.isEmpty {
             settings.leaderElect = try reader.bool("leaderElect") ?? false
         }
+        settings.namespace = try reader.string("namespace").flatMap { $0.isEmpty ? nil : $0 }
         settings.logFormat = try text("logFormat", ProcessSettings.defaultLogFormat)
         settings.logLevel = try text("logLevel", ProcessSettings.defaultLogLevel)
         return settings
