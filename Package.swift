@@ -1,9 +1,10 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// The folder list is the architecture: a pure core (TrustlineCore, KubeModels, AWSSigV4),
-// thin I/O shells (HTTPTransport over libcurl, AWSClients, KubeClient), the controller runtime,
-// the operator, and the test API server used by the tests and the local demo.
+// The targets in layer order, each depending only on those above it (docs/architecture.md):
+// transport, digests and signing; the AWS clients; Kubernetes; the pure core; the controller
+// runtime; the operator; the executables; the test API server; benchmarks; test support and tests.
+// Every dependency listed is imported by its target.
 
 let package = Package(
     name: "Trustline",
@@ -21,17 +22,17 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
-        // MARK: Transport and AWS
+        // MARK: Transport, digests and signing
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .target(name: "HTTPTransport", dependencies: ["CCurl"]),
         // SHA-256, HMAC-SHA256 and SHA-1 from the system libcrypto (already mapped through libcurl),
         // instead of swift-crypto's bundled BoringSSL: ~1.5 MB less code in the operator's RSS.
         .systemLibrary(
@@ -40,28 +41,15 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "Digests", dependencies: ["COpenSSLCrypto"]),
-        .target(name: "HTTPTransport", dependencies: ["CCurl"]),
         .target(name: "AWSSigV4", dependencies: ["Digests"]),
+
+        // MARK: AWS
         .target(
             name: "AWSClients",
             dependencies: [
                 "HTTPTransport", "AWSSigV4",
                 .product(name: "Logging", package: "swift-log"),
             ]
-        ),
-
-        .executableTarget(
-            name: "aws-bench",
-            dependencies: ["AWSClients", "AWSSigV4", "HTTPTransport"],
-            path: "Benchmarks/aws-bench",
-            exclude: ["boto3_bench.py"]
-        ),
-
-        .executableTarget(
-            name: "watch-bench",
-            dependencies: ["KubeClient", "KubeModels", "KubeTestServer", "HTTPTransport"],
-            path: "Benchmarks/watch-bench",
-            exclude: ["python_watch_bench.py"]
         ),
 
         // MARK: Kubernetes
@@ -72,27 +60,6 @@ let package = Package(
                 "HTTPTransport", "KubeModels",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .target(
-            name: "KubeTestServer",
-            dependencies: [
-                "KubeModels",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .executableTarget(
-            name: "kube-test-server",
-            dependencies: [
-                "KubeTestServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -115,19 +82,18 @@ let package = Package(
                 "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels", "HTTPTransport", "AWSSigV4",
                 "Digests",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+
+        // MARK: Executables
         .executableTarget(
             name: "trustline",
             dependencies: [
-                "TrustlineOperator", "TrustlineCore", "KubeClient", "KubeModels", "AWSClients",
+                "TrustlineOperator", "TrustlineCore", "KubeClient", "AWSClients",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // Release builds of the operator: relative relocations packed (DT_RELR) and no exported
             // symbol table. On Linux nearly every mapped page of the binary ends up resident, and
@@ -141,12 +107,49 @@ let package = Package(
             ]
         ),
 
-        // MARK: Tests
-        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
-        .testTarget(name: "DigestsTests", dependencies: ["Digests", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        // MARK: Test API server
+        .target(
+            name: "KubeTestServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "kube-test-server",
+            dependencies: [
+                "KubeTestServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "aws-bench",
+            dependencies: ["AWSClients", "AWSSigV4", "HTTPTransport"],
+            path: "Benchmarks/aws-bench",
+            exclude: ["boto3_bench.py"]
+        ),
+        .executableTarget(
+            name: "watch-bench",
+            dependencies: ["KubeClient", "KubeModels", "KubeTestServer", "HTTPTransport"],
+            path: "Benchmarks/watch-bench",
+            exclude: ["python_watch_bench.py"]
+        ),
+
         // MARK: Test support (moto and child processes for the wire-level test targets)
         .target(name: "TestSupport", dependencies: ["HTTPTransport"], path: "Tests/TestSupport"),
+
+        // MARK: Tests, in the order of the targets they test
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "CCurl", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DigestsTests", dependencies: ["Digests", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "TestSupport"]),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "HTTPTransport", "AWSSigV4", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "KubeClientTests",
@@ -156,7 +159,11 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeModels"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TrustlineCoreTests",
+            dependencies: ["TrustlineCore", "KubeModels", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeModels", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "TrustlineOperatorTests",
             dependencies: [
@@ -165,6 +172,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["KubeTestServer", "KubeClient", "KubeModels", "AWSClients", "TrustlineCore", "HTTPTransport", "TestSupport"]
@@ -175,11 +183,6 @@ let package = Package(
             name: "InstallBundleTests",
             dependencies: ["KubeTestServer", "TrustlineCore", "TestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Fixtures"]
-        ),
-        .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeModels", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(
-            name: "TrustlineCoreTests",
-            dependencies: ["TrustlineCore", "KubeModels", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
     ]
 )
