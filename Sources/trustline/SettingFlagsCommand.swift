@@ -21,10 +21,14 @@ extension PlanCommand: SettingFlagsCommand {
 }
 
 extension SettingFlagsCommand {
-    /// The parser's help followed by the setting flags.
+    /// The parser's help, its usage line ending in `[<setting flags>]`, followed by the setting flags.
     static func helpWithSettings() -> String {
-        let parserHelp = TrustlineCommand.helpMessage(for: Self.self)
-        let title = "Setting flags (each also a TRUSTLINE_* variable and a key of the --config file)"
-        return parserHelp + (parserHelp.hasSuffix("\n") ? "\n" : "\n\n") + SettingsHelp.section(title: title, settings: settingKeys)
+        var lines = TrustlineCommand.helpMessage(for: Self.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let usage = lines.firstIndex(where: { $0.hasPrefix("USAGE: ") }) {
+            lines[usage] += " [<setting flags>]"
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        let title = "Setting flags (each also a TRUSTLINE_* variable and a --config key)"
+        return lines.joined(separator: "\n") + "\n\n" + SettingsHelp.section(title: title, settings: settingKeys)
     }
 }

@@ -65,7 +65,7 @@ import Testing
         #expect(extracted.remaining.isEmpty)
     }
 
-    @Test("the help section names every setting's flag, variable and file key, within the width")
+    @Test("the help section names every setting's flag, variable and file key, within 80 columns")
     func helpListsEverySetting() {
         let help = SettingsHelp.section(title: "Settings", settings: SettingKey.all)
         #expect(help.hasPrefix("SETTINGS:\n"))
@@ -74,7 +74,8 @@ import Testing
             #expect(help.contains("  \(setting.flag)" + (setting.valueName.map { " <\($0)>" } ?? "/\(setting.negatedFlag)")))
             #expect(flattened.contains("Env: \(setting.environmentVariable). File: \(setting.key)."), "\(setting.key)")
         }
-        for line in help.split(separator: "\n") {
+        // Only a single word longer than the text column (a long variable name) may overrun.
+        for line in help.split(separator: "\n") where line.trimmingCharacters(in: .whitespaces).contains(" ") {
             #expect(line.count <= 80, "\(line)")
         }
     }
