@@ -12,7 +12,8 @@ public struct Finalizer: Sendable, Hashable, CustomStringConvertible {
         case addFinalizer(FinalizerPatch)
         /// Live object carrying our finalizer: reconcile normally.
         case apply
-        /// Being deleted and still carrying our finalizer: clean up, then write `removeFinalizer`.
+        /// Being deleted and still carrying our finalizer: clean up, then write `removing(from:)`
+        /// computed from the object as cleanup left it (its status writes move the resourceVersion).
         case cleanUp
         /// Being deleted without our finalizer: nothing of ours to do.
         case ignore

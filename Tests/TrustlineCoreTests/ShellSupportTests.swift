@@ -84,6 +84,18 @@ import Testing
             roleArn: "arn:aws:iam::123456789012:role/trustline/prod.production.my-app", roleName: "prod.production.my-app",
             serviceAccountName: "my-app", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/ABC"))
     }
+
+    /// Before IAM answers, the role ARN is whatever the caller knew; an adopted role's own ARN wins.
+    @Test(arguments: [nil, "arn:aws:iam::123456789012:role/adopted/legacy"])
+    func statusFieldsWithTheRoleArnIAMReported(_ roleArn: String?) throws {
+        let rendered = try AccessEvaluation.evaluate(Fixtures.myApp(), settings: Fixtures.settings, context: Fixtures.context).get()
+        let fields = rendered.statusFields(roleArn: roleArn)
+        #expect(fields.roleArn == roleArn)
+        #expect(fields.roleName == rendered.statusFields.roleName)
+        #expect(fields.serviceAccountName == rendered.statusFields.serviceAccountName)
+        #expect(fields.oidcProviderArn == rendered.statusFields.oidcProviderArn)
+        #expect(fields.conditions.isEmpty && fields.observedGeneration == nil)
+    }
 }
 
 @Suite struct EventAndProviderTests {

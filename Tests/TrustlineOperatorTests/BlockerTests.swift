@@ -142,7 +142,7 @@ import TrustlineCore
     @Test(arguments: awsFailures)
     func awsFailuresAreReportedWithTheirCodeAndRetriedWithBackoff(_ testCase: AWSFailureCase) async throws {
         let harness = ReconcilerHarness()
-        try harness.apply(Samples.myApp(finalizers: testCase.reconciledBefore ? [CleanupFinalizer.name] : nil))
+        try harness.apply(Samples.myApp(finalizers: testCase.reconciledBefore ? [WorkloadAwsAccessReconciler.finalizer] : nil))
         harness.iam.fail(testCase.action, with: testCase.error)
 
         let result = await harness.reconcile()
@@ -183,7 +183,7 @@ import TrustlineCore
 
     @Test func anotherBlockerKeepsTheTransitionTimeButIsAnnouncedAgain() async throws {
         let harness = ReconcilerHarness()
-        try harness.apply(Samples.myApp(finalizers: [CleanupFinalizer.name]))
+        try harness.apply(Samples.myApp(finalizers: [WorkloadAwsAccessReconciler.finalizer]))
         harness.iam.fail("GetRole", with: InMemoryIAM.error("Throttling", "Rate exceeded", status: 400))
         _ = await harness.reconcile()
         let first = try #require(harness.resource()?.status?.condition(.ready))
@@ -201,7 +201,7 @@ import TrustlineCore
 
     @Test func sameFailureAgainWritesNoNewStatusOrEvent() async throws {
         let harness = ReconcilerHarness()
-        try harness.apply(Samples.myApp(finalizers: [CleanupFinalizer.name]))
+        try harness.apply(Samples.myApp(finalizers: [WorkloadAwsAccessReconciler.finalizer]))
         harness.iam.failAlways("GetRole", with: InMemoryIAM.error("Throttling", "Rate exceeded", status: 400))
         _ = await harness.reconcile()
         harness.resetCalls()

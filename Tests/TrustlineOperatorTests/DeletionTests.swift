@@ -94,9 +94,29 @@ import TrustlineCore
         #expect(harness.iam.calls.isEmpty)
     }
 
-    @Test func blockedCleanupIsReportedAndHoldsTheFinalizerUntilItPasses() async throws {
+    /// An IAM failure that blocks cleanup, and what its report must name.
+    struct CleanupFailure: Sendable, CustomTestStringConvertible {
+        var action: String
+        var code: String
+        var text: String
+        var status: Int
+        var named: [String]
+        var testDescription: String { "\(code) on \(action)" }
+    }
+
+    /// Every AWS failure during cleanup is retried with backoff (throttling too, as anywhere else)
+    /// and reported as `DeletionBlocked` naming what blocks.
+    @Test(arguments: [
+        CleanupFailure(
+            action: "DeleteRole", code: "AccessDenied", text: "not authorized to perform iam:DeleteRole", status: 403,
+            named: ["AccessDenied", "iam:DeleteRole"]),
+        CleanupFailure(
+            action: "DetachRolePolicy", code: "Throttling", text: "Rate exceeded", status: 400,
+            named: ["Throttling", "IAM is throttling the operator"]),
+    ])
+    func blockedCleanupIsReportedAndHoldsTheFinalizerUntilItPasses(_ failure: CleanupFailure) async throws {
         let harness = try await Self.converged()
-        harness.iam.failAlways("DeleteRole", with: InMemoryIAM.error("AccessDenied", "not authorized to perform iam:DeleteRole", status: 403))
+        harness.iam.failAlways(failure.action, with: InMemoryIAM.error(failure.code, failure.text, status: failure.status))
 
         try await harness.delete()
         let result = await harness.reconcile()
@@ -105,18 +125,19 @@ import TrustlineCore
             Issue.record("expected a retry with backoff, got \(result)")
             return
         }
-        #expect(message.contains("AccessDenied"))
+        #expect(message.contains(failure.code))
         let resource = try #require(harness.resource(), "the finalizer holds the resource")
         #expect(resource.metadata.finalizers == ["trustline.dev/cleanup"])
         let ready = try #require(resource.status?.condition(.ready))
         #expect(ready.status == .false)
         #expect(ready.reason == "DeletionBlocked")
-        #expect(ready.message.contains("AccessDenied"))
-        #expect(ready.message.contains("iam:DeleteRole"))
+        for fragment in failure.named {
+            #expect(ready.message.contains(fragment), "\(ready.message)")
+        }
         #expect(harness.events().map(\.reason) == ["Converged", "Deleting", "DeletionBlocked"])
         #expect(harness.events().last?.type == .warning)
 
-        harness.iam.stopFailing("DeleteRole")
+        harness.iam.stopFailing(failure.action)
         #expect(await harness.reconcile() == .done)
         #expect(harness.iam.roleNames.isEmpty)
         #expect(harness.resource() == nil)

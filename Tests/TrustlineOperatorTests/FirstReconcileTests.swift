@@ -73,7 +73,7 @@ import TrustlineCore
     static let histories: [History] = [
         History(description: "never reconciled", finalizers: nil, statusRoleName: nil, createsFirst: true),
         History(description: "another controller's finalizer only", finalizers: ["example.com/keep"], statusRoleName: nil, createsFirst: true),
-        History(description: "finalizer written, then the operator died", finalizers: [CleanupFinalizer.name], statusRoleName: nil, createsFirst: false),
+        History(description: "finalizer written, then the operator died", finalizers: [WorkloadAwsAccessReconciler.finalizer], statusRoleName: nil, createsFirst: false),
         History(description: "status names a role, finalizer stripped by hand", finalizers: nil, statusRoleName: Samples.roleName, createsFirst: false),
     ]
 
@@ -93,7 +93,7 @@ import TrustlineCore
         #expect(first == (history.createsFirst ? "CreateRole" : "GetRole"))
         #expect(harness.iam.writeCalls.map(\.action) == ["CreateRole", "PutRolePolicy", "AttachRolePolicy"])
         ConditionExpectation.converged.check(harness.resource()?.status)
-        #expect(harness.resource()?.metadata.finalizers?.last == CleanupFinalizer.name)
+        #expect(harness.resource()?.metadata.finalizers?.last == WorkloadAwsAccessReconciler.finalizer)
     }
 
     @Test func newResourceWhoseRoleIsAlreadyOursConvergesWithoutDuplicates() async throws {
@@ -167,10 +167,10 @@ import TrustlineCore
             Issue.record("expected a retry with backoff, got \(result)")
             return
         }
-        #expect(message.contains(CleanupFinalizer.name))
+        #expect(message.contains(WorkloadAwsAccessReconciler.finalizer))
         #expect(harness.iam.calls.isEmpty, "no IAM call on a refused finalizer write: \(harness.iam.calls)")
         #expect(Self.verbs(harness.kubernetes.calls) == ["patch WorkloadAwsAccess"])
-        #expect(harness.resource()?.metadata.finalizers == [CleanupFinalizer.name])
+        #expect(harness.resource()?.metadata.finalizers == [WorkloadAwsAccessReconciler.finalizer])
         ConditionExpectation.converged.check(harness.resource()?.status)
 
         harness.cache.catchUp()

@@ -15,7 +15,7 @@ public enum AccessEvaluation {
                 serviceAccountAnnotations: ServiceAccountAnnotations.render(spec: resource.spec, roleArn: role.arn),
                 oidcProviderArn: context.oidcProviderArn,
                 audience: resource.spec.audience,
-                owner: OwnerIdentity(clusterName: context.clusterName, namespace: resource.namespace, name: resource.name, uid: resource.metadata.uid ?? "")))
+                owner: OwnerIdentity(of: resource, clusterName: context.clusterName)))
     }
 }
 
@@ -40,8 +40,16 @@ public struct RenderedAccess: Sendable, Equatable, Encodable {
         self.owner = owner
     }
 
-    /// The status fields this access reports (conditions and observedGeneration are set by `ConditionUpdate`).
+    /// The status fields this access reports once its role exists with the rendered ARN
+    /// (conditions and observedGeneration are set by `ConditionUpdate`).
     public var statusFields: WorkloadAwsAccessStatus {
-        WorkloadAwsAccessStatus(roleArn: role.arn, roleName: role.name, serviceAccountName: serviceAccountName, oidcProviderArn: oidcProviderArn)
+        statusFields(roleArn: role.arn)
+    }
+
+    /// The status fields this access reports with `roleArn` as the role's ARN: the one IAM
+    /// answered (an adopted role keeps its own path), or, before IAM was asked, whatever status
+    /// held, since the rendered ARN is not known to exist yet.
+    public func statusFields(roleArn: String?) -> WorkloadAwsAccessStatus {
+        WorkloadAwsAccessStatus(roleArn: roleArn, roleName: role.name, serviceAccountName: serviceAccountName, oidcProviderArn: oidcProviderArn)
     }
 }

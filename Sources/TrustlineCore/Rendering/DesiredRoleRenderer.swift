@@ -13,7 +13,7 @@ public enum DesiredRoleRenderer {
         }
         return DesiredRole(
             name: name, path: path,
-            arn: RoleNaming.roleArn(partition: context.partition, accountId: context.accountId, path: path, name: name),
+            arn: RoleNaming.roleArn(for: resource, context: context),
             description: resource.spec.role.description,
             maxSessionDuration: resource.spec.role.maxSessionDurationSeconds,
             permissionsBoundaryArn: context.permissionsBoundaryArn,

@@ -21,7 +21,8 @@ public enum OwnershipTags {
     /// User tags plus ownership tags (ownership wins; validation refuses user keys under the prefix).
     public static func roleTags(for resource: WorkloadAwsAccess, clusterName: String) -> [String: String] {
         var tags = resource.spec.role.tags
-        for (key, value) in Self.tags(clusterName: clusterName, namespace: resource.namespace, name: resource.name, uid: resource.metadata.uid ?? "") {
+        let owner = OwnerIdentity(of: resource, clusterName: clusterName)
+        for (key, value) in Self.tags(clusterName: owner.clusterName, namespace: owner.namespace, name: owner.name, uid: owner.uid) {
             tags[key] = value
         }
         return tags

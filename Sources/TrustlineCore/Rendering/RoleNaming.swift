@@ -40,6 +40,14 @@ public enum RoleNaming {
         "arn:\(partition):iam::\(accountId):role\(path)\(name)"
     }
 
+    /// The ARN of the role a resource names (its `roleName` under its `rolePath`) in `context`'s
+    /// account and partition.
+    public static func roleArn(for resource: WorkloadAwsAccess, context: RenderingContext) -> String {
+        roleArn(
+            partition: context.partition, accountId: context.accountId,
+            path: rolePath(for: resource, defaultPath: context.rolePath), name: roleName(for: resource, clusterName: context.clusterName))
+    }
+
     /// The ServiceAccount a resource names: `spec.serviceAccount.name` when set, else `metadata.name`.
     public static func serviceAccountName(for resource: WorkloadAwsAccess) -> String {
         if let explicit = resource.spec.serviceAccount.name, !explicit.isEmpty { return explicit }

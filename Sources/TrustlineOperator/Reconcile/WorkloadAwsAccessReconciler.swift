@@ -10,7 +10,9 @@ import TrustlineCore
 /// at the first blocker, which it reports in status and as a Warning event.
 public struct WorkloadAwsAccessReconciler: Reconciler {
     /// The finalizer that holds a resource until cleanup is done.
-    public static let finalizer = CleanupFinalizer.name
+    public static let finalizer = "trustline.dev/cleanup"
+    /// `finalizer` with ControllerRuntime's decisions: only our name is ever added or removed.
+    static let cleanupFinalizer = Finalizer(finalizer)
 
     let settings: OperatorSettings
     let environment: OperatorEnvironment
@@ -85,44 +87,85 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
             logger.debug("resource is gone")
             return .done
         }
-        if resource.metadata.deletionTimestamp != nil {
-            let cleanup = ResourceCleanup(iam: iam, kubernetes: kubernetes, settings: settings, context: context, publisher: publisher)
-            return await cleanup.clean(resource, logger: logger)
+        switch Self.cleanupFinalizer.decision(for: resource.metadata) {
+        case .ignore:
+            return .done
+        case .cleanUp:
+            return await cleanUp(resource, logger: logger)
+        case .apply:
+            return await converge(resource, expecting: .unknown, firstReconcile: false, logger: logger)
+        case .addFinalizer(let patch):
+            let withFinalizer: WorkloadAwsAccess
+            do {
+                withFinalizer = try await write(patch, on: resource)
+            } catch let error as KubeAPIError where error.isNotFound {
+                return .done
+            } catch {
+                logger.warning("could not add finalizer: \(error)")
+                return .transientError("could not add finalizer \(Self.finalizer): \(error)")
+            }
+            // Our finalizer was just written (guarded by the resourceVersion, so no earlier reconcile
+            // had written it) and status names no role: no reconcile of this resource ever reached
+            // IAM, and the role is created without observing first (see `RoleConvergence`).
+            let neverReconciled = (resource.status?.roleName ?? "").isEmpty
+            return await converge(withFinalizer, expecting: neverReconciled ? .noRoleYet : .unknown, firstReconcile: true, logger: logger)
         }
-        let withFinalizer: WorkloadAwsAccess
-        let firstReconcile = !CleanupFinalizer.isPresent(on: resource)
+    }
+
+    /// Deletion under the finalizer: announce it, clean up (a block is reported like any other,
+    /// as `DeletionBlocked`), then remove our finalizer from the resource as it is after the
+    /// status writes.
+    private func cleanUp(_ resource: WorkloadAwsAccess, logger: Logger) async -> ReconcileResult {
+        let cleanup = ResourceCleanup(
+            iam: iam, kubernetes: kubernetes, publisher: publisher, target: CleanupTarget(of: resource, settings: settings, context: context))
+        let current: WorkloadAwsAccess
         do {
-            withFinalizer = try await CleanupFinalizer.add(to: resource, using: kubernetes)
+            guard let announced = try await cleanup.announce(resource, logger: logger) else { return .done }
+            current = announced
+        } catch {
+            return .transientError("could not write the Deleting status: \(error)")
+        }
+        do {
+            try await cleanup.clean(current, logger: logger)
+        } catch {
+            return await report(error, fields: ResourceCleanup.statusFields(of: current), resource: current, logger: logger)
+        }
+        guard let patch = Self.cleanupFinalizer.removing(from: current.metadata) else { return .done }
+        do {
+            _ = try await write(patch, on: current)
+            logger.info("cleanup done, finalizer removed", metadata: ["deletionPolicy": "\(current.spec.deletionPolicy)"])
+            return .done
         } catch let error as KubeAPIError where error.isNotFound {
             return .done
         } catch {
-            logger.warning("could not add finalizer: \(error)")
-            return .transientError("could not add finalizer \(CleanupFinalizer.name): \(error)")
+            return .transientError("could not remove finalizer \(Self.finalizer): \(error)")
         }
-        // Our finalizer was just written (guarded by the resourceVersion, so no earlier reconcile
-        // had written it) and status names no role: no reconcile of this resource ever reached
-        // IAM, and the role is created without observing first (see `RoleConvergence`).
-        let neverReconciled = firstReconcile && (resource.status?.roleName ?? "").isEmpty
-        return await converge(
-            withFinalizer, expecting: neverReconciled ? .noRoleYet : .unknown, firstReconcile: firstReconcile, logger: logger)
+    }
+
+    /// Writes a finalizer list as a merge patch guarded by the resourceVersion, so a concurrent
+    /// change by another controller fails with 409 and is retried; returns the updated resource.
+    private func write(_ patch: FinalizerPatch, on resource: WorkloadAwsAccess) async throws -> WorkloadAwsAccess {
+        try await kubernetes.patch(
+            WorkloadAwsAccess.self, namespace: resource.metadata.namespace, name: resource.name,
+            patch: Patch(kind: .merge, body: patch.mergePatchBody), subresource: nil, options: WriteOptions())
     }
 
     /// Steps 1 to 7 for a resource that is not being deleted.
     private func converge(
         _ resource: WorkloadAwsAccess, expecting expectation: RoleConvergence.RoleExpectation, firstReconcile: Bool, logger: Logger
     ) async -> ReconcileResult {
+        // Until the spec renders, status keeps what the last reconcile recorded; from then on the
+        // fields are core's, with the role ARN status held until IAM answers.
         var fields = resource.status ?? WorkloadAwsAccessStatus()
         fields.conditions = []
         do {
             let rendered = try validate(resource)
             try await ManagedPolicyAdmission(catalog: managedPolicies, guardrails: settings.guardrails).check(resource.spec.managedPolicyArns)
-            fields.roleName = rendered.role.name
-            fields.serviceAccountName = rendered.serviceAccountName
-            fields.oidcProviderArn = rendered.oidcProviderArn
+            fields = rendered.statusFields(roleArn: fields.roleArn)
             try await ensureOIDCProvider(rendered, logger: logger)
             let role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy)
                 .converge(rendered, expecting: expectation, logger: logger)
-            fields.roleArn = role.roleArn
+            fields = rendered.statusFields(roleArn: role.roleArn)
             try await retirePreviousRoles(of: resource, replacedBy: rendered, firstReconcile: firstReconcile, logger: logger)
             await reportDrift(role, of: resource)
             _ = try await ServiceAccountConvergence(kubernetes: kubernetes, cache: cache).converge(rendered, for: resource, logger: logger)
@@ -210,13 +253,8 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
     }
 
     private func report(_ block: ReconcileBlock, fields: WorkloadAwsAccessStatus, resource: WorkloadAwsAccess, logger: Logger) async -> ReconcileResult {
-        let result: ReconcileResult
-        switch block.retry {
-        case .afterObjectChanges: result = .terminalError(block.message)
-        case .afterInterval: result = .requeue(after: blockedRetryInterval)
-        case .withBackoff: result = .transientError(block.message)
-        }
-        logger.warning("blocked: \(block.message)", metadata: ["reason": "\(block.reason.rawValue)"])
+        let result = block.result(blockedRetryInterval: blockedRetryInterval)
+        logger.warning(block.phase == .deletion ? "deletion blocked: \(block.message)" : "blocked: \(block.message)", metadata: ["reason": "\(block.reason.rawValue)"])
         guard block.reportsStatus else { return result }
         return await finish(block.outcome, fields: fields, resource: resource, result: result, logger: logger)
     }
