@@ -2,22 +2,29 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Runs a `LeaderElectionState` against a `LeaseStore`: acquires and renews the Lease every
-/// `retryPeriod`, calls `onStartedLeading` / `onStoppedLeading` on each change, and on
-/// `stop` (or cancellation) hands the lease back so a successor takes over at once.
-/// Callbacks run on the election loop, so they must return promptly (start or stop work, don't
-/// run it). The store must honour task cancellation: a renewal still hanging at `renewDeadline`
-/// is cancelled and counts as failed.
+/// Runs a `LeaderElectionState` against a `LeaseStore` and scopes leader-only work to the
+/// terms it wins: `whileLeading` acquires and renews the Lease every `retryPeriod`, runs the
+/// body in a child task for each term, and cancels it (waiting until it returned) as soon as the
+/// lease is lost, so no leader work outlives the lease and no two terms overlap. Nothing here
+/// refers back to the caller: the body's end or error is the only channel out.
+/// The store must honour task cancellation: a renewal still hanging at `renewDeadline` is
+/// cancelled and counts as failed.
 public final class LeaderElector: Sendable {
-    public typealias Callback = @Sendable () async -> Void
-
     private struct State {
         var machine: LeaderElectionState
         var random: SeededGenerator
-        var loop: Task<Void, Never>?
         var stopRequested = false
+        /// A follower's pause between attempts, woken early by `stop`.
+        var pauseWaiter: CheckedContinuation<Void, Never>?
         /// Failed attempts since the last successful write: the first of a run is a warning.
         var failuresInARow = 0
+    }
+
+    /// What the election loop waits for between attempts.
+    private enum Wake: Sendable {
+        case pauseEnded
+        /// The term's body returned or threw; `cancelled`: it had been cancelled by then.
+        case bodyEnded(Result<Void, any Error>, cancelled: Bool)
     }
 
     private struct DeadlineExceeded: Error {}
@@ -27,8 +34,6 @@ public final class LeaderElector: Sendable {
     private let clock: any RuntimeClock
     private let wallClock: @Sendable () -> Date
     private let logger: Logger
-    private let onStartedLeading: Callback
-    private let onStoppedLeading: Callback
     private let state: Mutex<State>
 
     public init(
@@ -37,9 +42,7 @@ public final class LeaderElector: Sendable {
         clock: any RuntimeClock = SystemClock(),
         wallClock: @escaping @Sendable () -> Date = { Date() },
         random: SeededGenerator = SeededGenerator(),
-        logger: Logger = Logger(label: "trustline.leader-election"),
-        onStartedLeading: @escaping Callback,
-        onStoppedLeading: @escaping Callback
+        logger: Logger = Logger(label: "trustline.leader-election")
     ) {
         self.configuration = configuration
         self.store = store
@@ -48,66 +51,131 @@ public final class LeaderElector: Sendable {
         var logger = logger
         logger[metadataKey: "identity"] = "\(configuration.identity)"
         self.logger = logger
-        self.onStartedLeading = onStartedLeading
-        self.onStoppedLeading = onStoppedLeading
         state = Mutex(State(machine: LeaderElectionState(configuration: configuration), random: random))
     }
 
     /// Whether this candidate currently leads.
     public var isLeader: Bool { state.withLock { $0.machine.isLeader } }
 
-    /// Campaigns until `stop` or cancellation, then releases the lease if held and calls
-    /// `onStoppedLeading`. After losing leadership it keeps campaigning as a follower.
-    public func run() async {
-        let loop = Task { await self.campaign() }
-        let alreadyStopped = state.withLock { state -> Bool in
-            state.loop = loop
-            return state.stopRequested
-        }
-        if alreadyStopped { loop.cancel() }
-        await withTaskCancellationHandler {
-            await loop.value
-        } onCancel: {
-            loop.cancel()
-        }
-        // Release in a fresh task: the caller may be cancelled, the release must still be sent.
+    /// Campaigns and runs `body` in a child task for each term won. When the lease is lost the
+    /// body is cancelled and awaited, and the campaign goes on as a follower. The election ends,
+    /// releasing the lease if held so a successor takes over at once, when:
+    /// - the body returns on its own: `whileLeading` returns;
+    /// - the body throws without having been cancelled: the error is rethrown;
+    /// - `stop` was called: at once while following, or once the running body returned (renewals
+    ///   go on meanwhile, so the lease stays held while the body drains; ending the body is the
+    ///   caller's part, e.g. the same graceful shutdown that called `stop`);
+    /// - the calling task is cancelled: the body is cancelled too, then `whileLeading` returns.
+    public func whileLeading(_ body: @escaping @Sendable () async throws -> Void) async throws {
+        let ended = await campaign(body)
+        // Release in a task of its own, awaited here: the caller may be cancelled, and the
+        // release must still be sent.
         await Task { await self.releaseIfLeading() }.value
+        try ended?.get()
     }
 
-    /// Stops campaigning; `run` returns after releasing the lease.
+    /// Ends the election: at once while following, or after the running term's body returned
+    /// (see `whileLeading`). No new term starts.
     public func stop() {
-        let loop = state.withLock { state -> Task<Void, Never>? in
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.stopRequested = true
-            return state.loop
+            defer { state.pauseWaiter = nil }
+            return state.pauseWaiter
         }
-        loop?.cancel()
+        waiter?.resume()
     }
 
     // MARK: Internals
 
-    private func campaign() async {
+    /// Follows until a term is won, leads it (`lead`), and goes on following after a lost one.
+    /// Returns how the election ended: the body's result, `.success` on `stop`, nil on cancellation.
+    private func campaign(_ body: @escaping @Sendable () async throws -> Void) async -> Result<Void, any Error>? {
         while !Task.isCancelled {
-            let outcome = await attempt()
-            switch outcome {
-            case .startedLeading:
+            if state.withLock({ $0.stopRequested }) { return .success(()) }
+            if case .startedLeading = await attempt() {
                 logger.info("became leader")
-                await onStartedLeading()
-            case .lostLeadership:
-                logger.warning("lost leadership")
-                await onStoppedLeading()
-            case .renewed, .retry:
-                break
+                if state.withLock({ $0.stopRequested }) { return .success(()) }
+                if let ended = await lead(body) { return ended }
             }
-            let pause = state.withLock { state -> Duration in
-                guard !state.machine.isLeader else { return configuration.retryPeriod }
-                // Followers spread their attempts (client-go's jitter factor 1.2).
-                return configuration.retryPeriod * (1 + Double.random(in: 0...0.2, using: &state.random))
+            await pause(interruptible: true)
+        }
+        return nil
+    }
+
+    /// One term: `body` in a child task while this task renews the lease. Returns nil when the
+    /// lease was lost (the body cancelled and returned) or on cancellation; the body's result when
+    /// it ended on its own. A fresh task group per term: a cancelled group cancels every task
+    /// added to it later.
+    private func lead(_ body: @escaping @Sendable () async throws -> Void) async -> Result<Void, any Error>? {
+        await withTaskGroup(of: Wake.self) { group in
+            group.addTask {
+                do {
+                    try await body()
+                    return .bodyEnded(.success(()), cancelled: Task.isCancelled)
+                } catch {
+                    return .bodyEnded(.failure(error), cancelled: Task.isCancelled)
+                }
             }
-            do {
-                try await clock.sleep(for: pause)
-            } catch {
-                return
+            while true {
+                group.addTask {
+                    await self.pause(interruptible: false)
+                    return .pauseEnded
+                }
+                while let wake = await group.next() {
+                    guard case let .bodyEnded(result, cancelled) = wake else { break }
+                    group.cancelAll()
+                    return cancelled ? nil : result
+                }
+                if Task.isCancelled { return nil }
+                if case .lostLeadership = await attempt() {
+                    logger.warning("lost leadership; stopping the leader's work")
+                    group.cancelAll()
+                    while let wake = await group.next() {
+                        // A body that failed before it was cancelled still ends the election.
+                        if case let .bodyEnded(.failure(error), cancelled: false) = wake { return .failure(error) }
+                    }
+                    return nil
+                }
             }
+        }
+    }
+
+    /// Sleeps until the next attempt; a follower's sleep (`interruptible`) also ends on `stop`.
+    private func pause(interruptible: Bool) async {
+        let pause = state.withLock { state -> Duration in
+            guard !state.machine.isLeader else { return configuration.retryPeriod }
+            // Followers spread their attempts (client-go's jitter factor 1.2).
+            return configuration.retryPeriod * (1 + Double.random(in: 0...0.2, using: &state.random))
+        }
+        guard interruptible else {
+            try? await clock.sleep(for: pause)
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [clock] in try? await clock.sleep(for: pause) }
+            group.addTask { await self.waitForStop() }
+            _ = await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Returns once `stop` is called or the task is cancelled.
+    private func waitForStop() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.stopRequested || Task.isCancelled { return true }
+                    state.pauseWaiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state.pauseWaiter = nil }
+                return state.pauseWaiter
+            }
+            waiter?.resume()
         }
     }
 
@@ -174,15 +242,12 @@ public final class LeaderElector: Sendable {
             let wasLeader = state.machine.isLeader
             return (state.machine.release(wallTime: wallClock()), wasLeader)
         }
-        guard wasLeader else { return }
-        if let record {
-            do {
-                _ = try await store.update(record)
-                logger.info("released the lease")
-            } catch {
-                logger.warning("could not release the lease; it expires on its own", metadata: ["error": "\(error)"])
-            }
+        guard wasLeader, let record else { return }
+        do {
+            _ = try await store.update(record)
+            logger.info("released the lease")
+        } catch {
+            logger.warning("could not release the lease; it expires on its own", metadata: ["error": "\(error)"])
         }
-        await onStoppedLeading()
     }
 }

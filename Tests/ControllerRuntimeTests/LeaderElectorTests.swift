@@ -92,29 +92,57 @@ final class TimeLog: Sendable {
     var count: Int { all.count }
 }
 
-/// A candidate under test: the elector, its connection, and a log of callback times.
+/// Leader work the tests can watch: when each term began and ended, how many ran at once, and
+/// a way to make the running term return on its own (as a controller does once drained).
+final class TermLog: Sendable {
+    let started = TimeLog()
+    let stopped = TimeLog()
+    private let finishRequested = Mutex(false)
+    private let running = Mutex((now: 0, most: 0))
+
+    /// The most terms that ever ran at the same time.
+    var mostAtOnce: Int { running.withLock { $0.most } }
+
+    /// Makes the running term (and any later one) return.
+    func finish() { finishRequested.withLock { $0 = true } }
+
+    /// A term body that runs until cancelled or `finish`, logging times on `clock`.
+    func body(clock: ManualClock) -> @Sendable () async throws -> Void {
+        { [self] in
+            started.append(clock.now)
+            running.withLock { running in
+                running.now += 1
+                running.most = max(running.most, running.now)
+            }
+            while !Task.isCancelled && !finishRequested.withLock({ $0 }) {
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+            running.withLock { $0.now -= 1 }
+            stopped.append(clock.now)
+        }
+    }
+}
+
+/// A candidate under test: the elector, its connection, and the log of its terms.
 private struct Candidate {
     let elector: LeaderElector
     let connection: InMemoryLease.Connection
-    let started = TimeLog()
-    let stopped = TimeLog()
-    let run: Task<Void, Never>
+    let terms = TermLog()
+    let run: Task<Void, any Error>
 
     init(_ identity: String, lease: InMemoryLease, clock: ManualClock, seed: UInt64) throws {
         let connection = lease.connection(for: identity)
-        let started = self.started
-        let stopped = self.stopped
         let elector = LeaderElector(
             configuration: try LeaderElectionConfiguration(identity: identity),
             store: connection, clock: clock, random: SeededGenerator(seed: seed),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-            onStartedLeading: { started.append(clock.now) },
-            onStoppedLeading: { stopped.append(clock.now) })
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         self.elector = elector
         self.connection = connection
-        run = Task { await elector.run() }
+        run = Task { [terms] in try await elector.whileLeading(terms.body(clock: clock)) }
     }
 
+    var started: TimeLog { terms.started }
+    var stopped: TimeLog { terms.stopped }
     var startedCount: Int { started.count }
     var stoppedCount: Int { stopped.count }
 }
@@ -199,7 +227,9 @@ private struct Candidate {
 
         let stoppedAt = clock.now
         leader.elector.stop()
-        await leader.run.value
+        // What a graceful shutdown does to the term itself: it drains and returns.
+        leader.terms.finish()
+        try await leader.run.value
         #expect(!leader.elector.isLeader)
         #expect(leader.stoppedCount == 1)
         let released = try #require(lease.record)
@@ -216,7 +246,7 @@ private struct Candidate {
         let a = try Candidate("a", lease: lease, clock: clock, seed: 5)
         #expect(await advance(clock, by: .seconds(1), candidates: [a]) { a.elector.isLeader })
         a.run.cancel()
-        await a.run.value
+        try await a.run.value
         #expect(lease.record?.isHeld == false)
         #expect(a.startedCount == 1 && a.stoppedCount == 1)
     }
@@ -242,12 +272,12 @@ private struct Candidate {
         let clock = ManualClock()
         let lease = InMemoryLease()
         let store = HangingStore(lease.connection(for: "a"))
-        let stopped = TimeLog()
+        let terms = TermLog()
+        let stopped = terms.stopped
         let elector = LeaderElector(
             configuration: try LeaderElectionConfiguration(identity: "a"), store: store, clock: clock,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-            onStartedLeading: {}, onStoppedLeading: { stopped.append(clock.now) })
-        let run = Task { await elector.run() }
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let run = Task { try await elector.whileLeading(terms.body(clock: clock)) }
         defer { run.cancel() }
         await clock.waitForSleepers()
         #expect(elector.isLeader)

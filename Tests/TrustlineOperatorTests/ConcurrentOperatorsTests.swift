@@ -14,7 +14,7 @@ import TrustlineCore
         for name in names { try harness.apply(Samples.myApp(name: name)) }
         let second = WorkloadAwsAccessReconciler(
             settings: harness.settings, environment: harness.reconciler.environment, iam: harness.iam,
-            kubernetes: harness.kubernetes, clock: harness.clock,
+            kubernetes: harness.kubernetes, cache: harness.cache, clock: harness.clock,
             events: KubernetesEventRecorder(kubernetes: harness.kubernetes, clock: harness.clock, reportingInstance: "second", logger: harness.logs.logger()),
             logger: harness.logs.logger())
 

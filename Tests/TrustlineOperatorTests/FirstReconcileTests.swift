@@ -132,16 +132,20 @@ import TrustlineCore
         #expect(harness.cache.serviceAccountReads == reads.1 + 1)
     }
 
-    @Test func withoutACacheTheResourceAndServiceAccountAreRead() async throws {
-        let harness = ReconcilerHarness(readsCache: false)
+    @Test func convergedResourceWithTheServiceAccountCacheNotSyncedGetsOnlyTheServiceAccount() async throws {
+        let harness = ReconcilerHarness()
         try harness.apply(Samples.myApp())
         #expect(await harness.reconcile() == .done)
         harness.resetCalls()
+        harness.cache.serviceAccountsSynced = false
+        let reads = harness.cache.resourceReads
 
         #expect(await harness.reconcile() == .done)
 
-        #expect(Self.verbs(harness.kubernetes.calls) == ["get WorkloadAwsAccess", "get ServiceAccount"])
-        #expect(harness.cache.resourceReads == 0)
+        // The resource always comes from the cache; only the ServiceAccount, which the cache
+        // cannot vouch for yet, is read from the API server, and nothing is written.
+        #expect(Self.verbs(harness.kubernetes.calls) == ["get ServiceAccount"])
+        #expect(harness.cache.resourceReads == reads + 1)
     }
 
     @Test func cacheWithoutTheResourceMeansItIsGone() async throws {
@@ -223,7 +227,7 @@ import TrustlineCore
         try harness.apply(Samples.myApp())
         // The cache is synced but behind: it does not have the ServiceAccount yet.
         let lagging = LaggingServiceAccountCache(harness.cache)
-        let reconciler = harness.reconciler.reading(from: lagging)
+        let reconciler = harness.reconciler(reading: lagging)
 
         #expect(await reconciler.reconcile(ObjectKey(namespace: "production", name: "my-app")) == .done)
 

@@ -27,17 +27,20 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
     let oidcProviders: OIDCProviderCheck
     /// Managed policy documents, read once and shared by every reconcile of this reconciler.
     let managedPolicies: ManagedPolicyCatalog
-    /// The watch caches to read the resource and ServiceAccounts from; nil reads the API server.
-    private(set) var cache: (any ReconcileCache)?
+    /// The watch caches the resource and ServiceAccounts are read from, never a GET (see
+    /// `ReconcileCache`): in the operator, the running term's caches (`CurrentTermCache`).
+    let cache: any ReconcileCache
 
     /// - Parameters:
     ///   - settings: the operator's settings (cluster name, role path, boundary, guardrails, adoption).
     ///   - environment: account id, partition and OIDC issuer resolved at start.
     ///   - clock: calendar time for conditions and the OIDC provider check's refresh.
     ///   - events: where events go, usually a `KubernetesEventRecorder`.
+    ///   - cache: the watch caches to read the resource and ServiceAccounts from.
     ///   - blockedRetryInterval: delay before retrying a block only an outside change can lift.
-    public init(
+    init(
         settings: OperatorSettings, environment: OperatorEnvironment, iam: any IAMAPI, kubernetes: any KubernetesAPI,
+        cache: any ReconcileCache,
         clock: any WallClock = SystemWallClock(), events: any EventRecorder, logger: Logger,
         blockedRetryInterval: Duration = .seconds(60)
     ) {
@@ -45,6 +48,7 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         self.environment = environment
         self.iam = iam
         self.kubernetes = kubernetes
+        self.cache = cache
         self.clock = clock
         self.events = events
         self.logger = logger
@@ -53,15 +57,8 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         self.managedPolicies = ManagedPolicyCatalog(iam: iam, clock: clock, versionLifetime: settings.resyncPeriod)
     }
 
-    /// This reconciler reading from `cache` instead of the API server.
-    func reading(from cache: any ReconcileCache) -> WorkloadAwsAccessReconciler {
-        var copy = self
-        copy.cache = cache
-        return copy
-    }
-
     var context: RenderingContext { environment.renderingContext(settings: settings) }
-    /// The orphan sweep over this reconciler's role path and cluster (run by `TermRunner`).
+    /// The orphan sweep over this reconciler's role path and cluster (run by `ControllerTerm`).
     var orphanSweep: OrphanRoleSweep {
         OrphanRoleSweep(
             iam: iam, clusterName: settings.clusterName, rolePath: settings.rolePath, watchNamespaces: settings.watchNamespaces,
@@ -72,18 +69,7 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
     public func reconcile(_ key: ObjectKey) async -> ReconcileResult {
         var logger = logger
         logger[metadataKey: "resource"] = "\(key)"
-        let fetched: WorkloadAwsAccess?
-        if let cache {
-            fetched = cache.resource(key)
-        } else {
-            do {
-                fetched = try await kubernetes.getIfPresent(WorkloadAwsAccess.self, namespace: key.namespace, name: key.name)
-            } catch {
-                logger.warning("could not read the resource: \(error)")
-                return .transientError("could not read \(key): \(error)")
-            }
-        }
-        guard let resource = fetched else {
+        guard let resource = cache.resource(key) else {
             logger.debug("resource is gone")
             return .done
         }

@@ -1,50 +1,91 @@
 import ControllerRuntime
-import Synchronization
+import KubeClient
+import Logging
+import ServiceLifecycle
+import TrustlineCore
 
-/// The controller of the current leadership term (or of the whole run without leader
-/// election), so a graceful shutdown can drain it, wait for the drain, and only then release
-/// the lease. Once shutdown has begun, no new term starts.
-final class ControllerTerm<R: Reconciler>: Sendable {
-    private struct State {
-        var controller: Controller<R>?
-        var shuttingDown = false
-        var drainWaiters: [CheckedContinuation<Void, Never>] = []
-    }
+/// One term of the WorkloadAwsAccess controller (a leadership term, or the whole run without
+/// leader election): fresh reflectors and a fresh `Controller` (a stopped controller does not
+/// restart) around the one reconciler, plus the orphan sweep and the queue and cache gauges.
+/// `run` returns once the controller drained after a graceful shutdown, and is cancelled when
+/// leadership is lost; it throws when the controller fails.
+struct ControllerTerm: Sendable {
+    let settings: OperatorSettings
+    let kubernetes: any KubernetesAPI
+    let reconciler: WorkloadAwsAccessReconciler
+    /// The handle the reconciler reads; this term's caches are served through it while it runs.
+    let cache: CurrentTermCache
+    let metrics: OperatorMetrics
+    let health: OperatorHealth
+    let logger: Logger
 
-    private let state = Mutex(State())
-
-    /// Registers `controller` as the running one; false when shutdown already began (don't run it).
-    func begin(_ controller: Controller<R>) -> Bool {
-        state.withLock { state in
-            guard !state.shuttingDown else { return false }
-            state.controller = controller
-            return true
+    func run() async throws {
+        let health = self.health
+        let metrics = self.metrics
+        let logger = self.logger
+        let undecodable = UndecodableObjectReporter(events: reconciler.events, metrics: metrics, logger: logger)
+        let watches = WatchSources(
+            kubernetes: kubernetes, watchNamespaces: settings.watchNamespaces, health: health, logger: logger, undecodable: undecodable
+        ) {
+            logger.info("resource caches synced")
+            health.markReady()
         }
-    }
-
-    /// The running controller returned.
-    func end() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.controller = nil
-            defer { state.drainWaiters = [] }
-            return state.drainWaiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    /// Stops new terms, asks the running controller (if any) to drain, and returns once it has.
-    func drain() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let controller = state.withLock { state -> Controller<R>? in
-                state.shuttingDown = true
-                guard let controller = state.controller else { return nil }
-                state.drainWaiters.append(continuation)
-                return controller
+        let controller = Controller(
+            reconciler: reconciler,
+            configuration: ControllerConfiguration(
+                name: "workloadawsaccess", concurrency: settings.concurrency,
+                resync: ResyncSchedule(period: settings.resyncPeriod, jitter: 0.1)),
+            knownKeys: { watches.keys },
+            logger: logger,
+            observer: { _, result, elapsed in metrics.recordReconcile(result, duration: elapsed) })
+        try await cache.serving(watches) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        // A graceful shutdown stops the queue; in-flight reconciles finish first.
+                        try await withGracefulShutdownHandler {
+                            try await controller.run(sources: watches.sources)
+                        } onGracefulShutdown: {
+                            controller.shutDown()
+                        }
+                    } catch {
+                        health.markFailed("\(error)")
+                        throw error
+                    }
+                }
+                group.addTask { await sweepOrphans(watches) }
+                group.addTask {
+                    while !Task.isCancelled {
+                        metrics.setQueue(controller.queueMetrics)
+                        metrics.setManagedResources(watches.resourceCount)
+                        do { try await Task.sleep(for: .seconds(1)) } catch { return }
+                    }
+                }
+                defer { group.cancelAll() }
+                try await group.next()
             }
-            if let controller {
-                controller.shutDown()
+        }
+    }
+
+    /// The orphan sweep (`OrphanRoleSweep`) of this term: once the caches synced, then once per
+    /// resync period. A failed pass is logged and tried again at the next one.
+    private func sweepOrphans(_ watches: WatchSources) async {
+        let sweep = reconciler.orphanSweep
+        var logger = logger
+        logger[metadataKey: "task"] = "orphan-sweep"
+        metrics.recordOrphanRolesDeleted(0)
+        while !Task.isCancelled {
+            if let live = watches.syncedResources {
+                do {
+                    let report = try await sweep.sweep(live: live, logger: logger)
+                    metrics.recordOrphanRolesDeleted(report.deleted.count)
+                    logger.debug("orphan sweep done", metadata: ["examined": "\(report.examined)", "deleted": "\(report.deleted.count)"])
+                } catch {
+                    logger.warning("orphan sweep failed: IAM \(error.action): \(error.error); trying again at the next resync")
+                }
+                do { try await Task.sleep(for: settings.resyncPeriod) } catch { return }
             } else {
-                continuation.resume()
+                do { try await Task.sleep(for: .milliseconds(500)) } catch { return }
             }
         }
     }

@@ -52,7 +52,7 @@ struct CapturingLogHandler: LogHandler {
 /// The reconciler wired to in-memory IAM and Kubernetes, with the Kubernetes-backed event
 /// recorder, a fixed clock and captured logs: what every reconciler test starts from. Like the
 /// operator, it reads the resource and ServiceAccounts from a watch cache (in sync unless a test
-/// makes it lag); `readsCache: false` makes it GET them from the API server instead.
+/// makes it lag or not synced yet).
 struct ReconcilerHarness {
     static let issuer = "https://oidc.example.com/id/ABC"
     static let issuerHostAndPath = "oidc.example.com/id/ABC"
@@ -66,17 +66,32 @@ struct ReconcilerHarness {
     let reconciler: WorkloadAwsAccessReconciler
     let cache: InMemoryReconcileCache
 
-    init(settings: OperatorSettings = OperatorSettings(clusterName: "prod"), oidcProviderExists: Bool = true, readsCache: Bool = true) {
+    init(settings: OperatorSettings = OperatorSettings(clusterName: "prod"), oidcProviderExists: Bool = true) {
         self.settings = settings
         if oidcProviderExists { iam.seedOIDCProvider(issuerHostAndPath: Self.issuerHostAndPath) }
         let logger = logs.logger()
         let recorder = KubernetesEventRecorder(kubernetes: kubernetes, clock: clock, reportingInstance: "trustline-test", logger: logger)
-        let uncached = WorkloadAwsAccessReconciler(
+        cache = InMemoryReconcileCache(kubernetes: kubernetes)
+        reconciler = Self.reconciler(
+            settings: settings, iam: iam, kubernetes: kubernetes, cache: cache, clock: clock, events: recorder, logger: logger)
+    }
+
+    /// A reconciler over the harness's fakes reading `cache`, as the harness builds its own.
+    static func reconciler(
+        settings: OperatorSettings, iam: InMemoryIAM, kubernetes: InMemoryKubernetes, cache: any ReconcileCache,
+        clock: TestWallClock, events: any EventRecorder, logger: Logger
+    ) -> WorkloadAwsAccessReconciler {
+        WorkloadAwsAccessReconciler(
             settings: settings,
             environment: OperatorEnvironment(accountId: iam.accountId, oidcIssuer: Self.issuer, oidcThumbprints: [String(repeating: "b", count: 40)]),
-            iam: iam, kubernetes: kubernetes, clock: clock, events: recorder, logger: logger, blockedRetryInterval: .seconds(30))
-        cache = InMemoryReconcileCache(kubernetes: kubernetes)
-        reconciler = readsCache ? uncached.reading(from: cache) : uncached
+            iam: iam, kubernetes: kubernetes, cache: cache, clock: clock, events: events, logger: logger, blockedRetryInterval: .seconds(30))
+    }
+
+    /// The harness's reconciler reading `cache` instead of the harness's own.
+    func reconciler(reading cache: any ReconcileCache) -> WorkloadAwsAccessReconciler {
+        Self.reconciler(
+            settings: settings, iam: iam, kubernetes: kubernetes, cache: cache, clock: clock,
+            events: reconciler.events, logger: reconciler.logger)
     }
 
     /// Stores the resource as `kubectl apply` would; returns it with uid and generation.

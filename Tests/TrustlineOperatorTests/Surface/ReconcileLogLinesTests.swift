@@ -35,7 +35,7 @@ struct ReconcileLogLinesTests {
         let reconciler = WorkloadAwsAccessReconciler(
             settings: OperatorSettings(clusterName: "prod"),
             environment: OperatorEnvironment(accountId: iam.accountId, oidcIssuer: ReconcilerHarness.issuer),
-            iam: iam, kubernetes: kubernetes, clock: clock,
+            iam: iam, kubernetes: kubernetes, cache: InMemoryReconcileCache(kubernetes: kubernetes), clock: clock,
             events: KubernetesEventRecorder(kubernetes: kubernetes, clock: clock, reportingInstance: "trustline-test", logger: logger),
             logger: logger)
         try kubernetes.seed(scenario.resource)
