@@ -95,6 +95,36 @@ import TrustlineCore
     }
 }
 
+extension WatchSourcesCacheTests {
+    /// The one-role-per-ServiceAccount rule's question, answered from the cache: nothing before
+    /// the resource reflector listed, then the resources naming the ServiceAccount (explicitly or
+    /// by their own name) oldest first, with no request beyond the list and the watch.
+    @Test func claimantsComeFromTheCacheOldestFirst() async throws {
+        let kubernetes = InMemoryKubernetes()
+        func claim(_ name: String, account: String?, namespace: String = "production", created: String) throws {
+            try kubernetes.seed(WorkloadAwsAccess(
+                metadata: ObjectMeta(name: name, namespace: namespace),
+                spec: WorkloadAwsAccessSpec(serviceAccount: ServiceAccountSpec(name: account))))
+            try kubernetes.edit(WorkloadAwsAccess.self, namespace: namespace, name: name) { $0.metadata.creationTimestamp = created }
+        }
+        try claim("shared", account: nil, created: "2026-11-03T00:00:00Z")
+        try claim("zz-early", account: "shared", created: "2026-11-01T00:00:00Z")
+        try claim("aa-same-time", account: "shared", created: "2026-11-03T00:00:00Z")
+        try claim("unrelated", account: "other", created: "2026-10-01T00:00:00Z")
+        try claim("elsewhere", account: "shared", namespace: "staging", created: "2026-10-01T00:00:00Z")
+        let watches = WatchSources(kubernetes: QuietWatches(kubernetes), watchNamespaces: []) {}
+
+        #expect(watches.claimants(ofServiceAccount: "shared", namespace: "production").isEmpty, "unsynced: empty")
+
+        try await Self.pump(watches) { watches.syncedResources != nil }
+
+        #expect(watches.claimants(ofServiceAccount: "shared", namespace: "production").map(\.name) == ["zz-early", "aa-same-time", "shared"])
+        #expect(watches.claimants(ofServiceAccount: "shared", namespace: "staging").map(\.name) == ["elsewhere"])
+        #expect(watches.claimants(ofServiceAccount: "nobody", namespace: "production").isEmpty)
+        #expect(kubernetes.calls.allSatisfy { $0.verb == "list" || $0.verb == "watch" }, "claimants read the cache only: \(kubernetes.calls)")
+    }
+}
+
 /// The in-memory API server with watches that stay open and quiet until cancelled (its own
 /// watches end at once, which would make the reflectors list again in a tight loop).
 private struct QuietWatches: KubernetesAPI {

@@ -58,4 +58,17 @@ final class InMemoryReconcileCache: ReconcileCache {
         guard let account = kubernetes.stored(ServiceAccount.self, namespace: namespace, name: name) else { return .absent }
         return .present(account)
     }
+
+    /// A scan of the API server's resources in `namespace` (stale ones served in their place),
+    /// ordered as the watch cache orders them.
+    func claimants(ofServiceAccount name: String, namespace: String) -> [WorkloadAwsAccess] {
+        let plural = WorkloadAwsAccess.descriptor.plural
+        let stored = kubernetes.state.withLock { state in
+            state.objects.filter { $0.key.plural == plural && $0.key.namespace == namespace }.map(\.value)
+        }
+        let stale = state.withLock { $0.stale }
+        let resources = stored.compactMap { try? InMemoryKubernetes.decode(WorkloadAwsAccess.self, $0) }
+            .map { resource in resource.objectKey.flatMap { stale[$0] } ?? resource }
+        return ServiceAccountClaims.oldestFirst(resources.filter { RoleNaming.serviceAccountName(for: $0) == name })
+    }
 }
