@@ -32,6 +32,8 @@ struct SettingsOptions: ParsableArguments {
     var concurrency: String?
     @Option(name: name("adoptionPolicy"), help: help("adoptionPolicy", valueName: "policy"))
     var adoptionPolicy: String?
+    @Option(name: name("adoptableRoleNames"), help: help("adoptableRoleNames", valueName: "glob,..."))
+    var adoptableRoleNames: [String] = []
     @Option(name: name("guardrails.allowedNamespaces"), help: help("guardrails.allowedNamespaces", valueName: "glob,..."))
     var allowedNamespaces: [String] = []
     @Option(name: name("guardrails.deniedNamespaces"), help: help("guardrails.deniedNamespaces", valueName: "glob,..."))
@@ -74,7 +76,7 @@ struct SettingsOptions: ParsableArguments {
         ]
         for case let (key, value?) in scalars { layer[key] = .scalar(value) }
         let lists: [(String, [String])] = [
-            ("watchNamespaces", watchNamespaces), ("guardrails.allowedNamespaces", allowedNamespaces),
+            ("watchNamespaces", watchNamespaces), ("adoptableRoleNames", adoptableRoleNames), ("guardrails.allowedNamespaces", allowedNamespaces),
             ("guardrails.deniedNamespaces", deniedNamespaces), ("guardrails.deniedActions", deniedActions),
             ("guardrails.allowedManagedPolicyArns", allowedManagedPolicyArns),
             ("guardrails.deniedManagedPolicyArns", deniedManagedPolicyArns),
