@@ -257,4 +257,7 @@ private struct LaggingServiceAccountCache: ReconcileCache {
 
     func resource(_ key: ObjectKey) -> WorkloadAwsAccess? { wrapped.resource(key) }
     func serviceAccount(namespace: String, name: String) -> CacheLookup<ServiceAccount> { .absent }
+    func claimants(ofServiceAccount name: String, namespace: String) -> [WorkloadAwsAccess] {
+        wrapped.claimants(ofServiceAccount: name, namespace: namespace)
+    }
 }

@@ -22,4 +22,7 @@ protocol ReconcileCache: Sendable {
     /// which case the watch event that adds it enqueues the key).
     func resource(_ key: ObjectKey) -> WorkloadAwsAccess?
     func serviceAccount(namespace: String, name: String) -> CacheLookup<ServiceAccount>
+    /// The resources in `namespace` that name ServiceAccount `name` (spec.serviceAccount.name, defaulting
+    /// to metadata.name), oldest first: by creationTimestamp, then by name. Empty when unsynced.
+    func claimants(ofServiceAccount name: String, namespace: String) -> [WorkloadAwsAccess]
 }

@@ -114,14 +114,16 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         var fields = resource.status ?? WorkloadAwsAccessStatus()
         fields.conditions = []
         do {
-            let rendered = try validate(resource)
+            var rendered = try validate(resource)
             try await ManagedPolicyAdmission(catalog: managedPolicies, guardrails: settings.guardrails).check(resource.spec.managedPolicyArns)
             fields.roleName = rendered.role.name
             fields.serviceAccountName = rendered.serviceAccountName
             fields.oidcProviderArn = rendered.oidcProviderArn
             try await ensureOIDCProvider(rendered, logger: logger)
-            let role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy)
+            let role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy, adoptableRoleNames: settings.adoptableRoleNames)
                 .converge(rendered, expecting: expectation, logger: logger)
+            await reportAdoption(role, of: resource)
+            rendered.serviceAccountAnnotations = ServiceAccountAnnotations.render(spec: resource.spec, roleArn: role.roleArn)
             fields.roleArn = role.roleArn
             try await retirePreviousRoles(of: resource, replacedBy: rendered, firstReconcile: firstReconcile, logger: logger)
             await reportDrift(role, of: resource)

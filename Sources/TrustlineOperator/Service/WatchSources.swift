@@ -110,6 +110,13 @@ final class WatchSources: ReconcileCache {
         return .present(account)
     }
 
+    func claimants(ofServiceAccount name: String, namespace: String) -> [WorkloadAwsAccess] {
+        guard let index = storeIndex(for: namespace), syncedReflectors.withLock({ $0.contains(index) }) else { return [] }
+        return stores[index].list()
+            .filter { $0.namespace == namespace && RoleNaming.serviceAccountName(for: $0) == name }
+            .sorted(by: ServiceAccountClaim.isOlder)
+    }
+
     /// The cache covering `namespace`: its own, or the all-namespaces one.
     private func storeIndex(for namespace: String?) -> Int? {
         namespaces.firstIndex(of: namespace) ?? namespaces.firstIndex(of: nil)

@@ -58,4 +58,10 @@ final class InMemoryReconcileCache: ReconcileCache {
         guard let account = kubernetes.stored(ServiceAccount.self, namespace: namespace, name: name) else { return .absent }
         return .present(account)
     }
+
+    func claimants(ofServiceAccount name: String, namespace: String) -> [WorkloadAwsAccess] {
+        kubernetes.storedObjects(WorkloadAwsAccess.self, namespace: namespace)
+            .filter { RoleNaming.serviceAccountName(for: $0) == name }
+            .sorted(by: ServiceAccountClaim.isOlder)
+    }
 }
