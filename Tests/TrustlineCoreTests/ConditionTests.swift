@@ -116,11 +116,11 @@ import Testing
 
     @Test func reasonsAreDesignSection5() {
         #expect(ConditionReason.allCases.map(\.rawValue) == [
-            "Converged", "InvalidSpec", "GuardrailViolation", "RoleConflict", "OIDCProviderMissing",
+            "Converged", "InvalidSpec", "GuardrailViolation", "RoleConflict", "ServiceAccountConflict", "OIDCProviderMissing",
             "WaitingForServiceAccount", "AWSThrottled", "AWSError", "Deleting", "DeletionBlocked",
         ])
         #expect(ConditionType.allCases.map(\.rawValue) == ["Ready", "RoleReady", "PoliciesReady", "ServiceAccountReady", "Reconciling", "Stalled"])
         // docs/design.md section 5: the blockers only a person can lift.
-        #expect(ConditionReason.allCases.filter(\.isLiftedOnlyByAPerson).map(\.rawValue) == ["InvalidSpec", "GuardrailViolation", "RoleConflict"])
+        #expect(ConditionReason.allCases.filter(\.isLiftedOnlyByAPerson).map(\.rawValue) == ["InvalidSpec", "GuardrailViolation", "RoleConflict", "ServiceAccountConflict"])
     }
 }

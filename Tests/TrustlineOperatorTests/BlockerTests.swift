@@ -95,7 +95,7 @@ import TrustlineCore
 
         #expect(result == .requeue(after: .seconds(30)))
         let status = try #require(harness.resource("production", "second")?.status)
-        ConditionExpectation.blocked(at: .serviceAccount, .waitingForServiceAccount).check(status)
+        ConditionExpectation.blocked(at: .serviceAccount, .serviceAccountConflict).check(status)
         #expect(status.condition(.ready)?.message.contains("WorkloadAwsAccess first") == true)
         #expect(harness.serviceAccount("production", "first") == before)
     }

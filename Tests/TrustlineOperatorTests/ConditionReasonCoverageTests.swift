@@ -61,6 +61,16 @@ import TrustlineCore
             resource.spec.serviceAccount.create = false
             try harness.apply(resource)
         },
+        Scenario(
+            reason: .serviceAccountConflict, expected: .blocked(at: .serviceAccount, .serviceAccountConflict), eventType: .warning
+        ) { harness in
+            let eksctlArn = "arn:aws:iam::123456789012:role/eksctl-prod-addon-iamserviceaccount-production-my-app-Role1"
+            try harness.kubernetes.seed(
+                ServiceAccount(metadata: ObjectMeta(name: "my-app", namespace: "production", annotations: ["eks.amazonaws.com/role-arn": eksctlArn])))
+            var resource = Samples.myApp()
+            resource.spec.serviceAccount.create = false
+            try harness.apply(resource)
+        },
         Scenario(reason: .awsThrottled, expected: .blocked(at: .policies, .awsThrottled), eventType: .warning) { harness in
             try harness.apply(Samples.myApp())
             harness.iam.fail("AttachRolePolicy", with: InMemoryIAM.error("Throttling", "Rate exceeded", status: 400))

@@ -21,7 +21,8 @@ public enum OwnershipDecision: Sendable, Equatable {
     case owned
     /// `TaggedOnly` lets us take it over: cluster, namespace and name tags match, the uid tag is
     /// missing or another uid (e.g. the resource was deleted with Retain and created again).
-    /// Converging it rewrites the uid tag, after which it is `owned`.
+    /// Converging it rewrites the uid tag, after which it is `owned`. Also an untagged role that
+    /// `adoptableRoleNames` lets this resource adopt (`previousUid` nil; see `RoleAdoption`).
     case adoptable(previousUid: String?)
     /// Someone else's: never written, never deleted. Reason `RoleConflict`; `message` says why.
     case foreign(message: String)
@@ -42,8 +43,16 @@ public enum OwnershipDecision: Sendable, Equatable {
 /// resource by this operator (the cluster, namespace and name tags), so an untagged or
 /// differently-tagged role is never adopted; only the uid, which changes when a resource is
 /// recreated, may differ or be missing. With `Never`, any uid mismatch is a conflict.
+///
+/// Adoption by name is the one exception for untagged roles: a role with none of the four tags,
+/// named explicitly by `spec.role.name` (`namedInSpec`) and matching one of `adoptableRoleNames`
+/// for the resource's namespace (`RoleAdoption`). A role carrying any ownership tag is decided by
+/// the tags alone, so one tagged for another cluster, namespace or uid is never adopted by name.
 public enum OwnershipCheck {
-    public static func decide(observed: ObservedRole?, owner: OwnerIdentity, adoptionPolicy: AdoptionPolicy) -> OwnershipDecision {
+    public static func decide(
+        observed: ObservedRole?, owner: OwnerIdentity, adoptionPolicy: AdoptionPolicy,
+        adoptableRoleNames: [String] = [], namedInSpec: Bool = false
+    ) -> OwnershipDecision {
         guard let observed else { return .absent }
         let cluster = observed.tag(OwnershipTags.cluster)
         let namespace = observed.tag(OwnershipTags.namespace)
@@ -51,6 +60,12 @@ public enum OwnershipCheck {
         let uid = observed.tag(OwnershipTags.uid)
         let roleName = observed.name
         if cluster == nil && namespace == nil && name == nil && uid == nil {
+            if namedInSpec, RoleAdoption.matches(roleName: roleName, namespace: owner.namespace, patterns: adoptableRoleNames) {
+                return .adoptable(previousUid: nil)
+            }
+            if namedInSpec, !adoptableRoleNames.isEmpty {
+                return .foreign(message: "role \(roleName) exists without Trustline's ownership tags and matches no adoptableRoleNames glob for namespace \(owner.namespace); it is left untouched: pick another spec.role.name, or ask the operator's administrator to add a glob for it")
+            }
             return .foreign(message: "role \(roleName) exists without Trustline's ownership tags; it was not made by Trustline and is left untouched: pick another spec.role.name or delete the role yourself")
         }
         let sameResource = cluster == owner.clusterName && namespace == owner.namespace && name == owner.name

@@ -25,6 +25,9 @@ public struct OperatorSettings: Sendable, Equatable {
     public var orphanGracePeriod: Duration = OperatorSettings.defaultOrphanGracePeriod
     public var concurrency: Int
     public var adoptionPolicy: AdoptionPolicy
+    /// Globs with `${namespace}` naming untagged roles a resource may adopt through
+    /// `spec.role.name` (`RoleAdoption`); empty adopts none.
+    public var adoptableRoleNames: [String] = []
     public var guardrails: GuardrailSettings
 
     public init(

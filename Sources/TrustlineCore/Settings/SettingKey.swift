@@ -85,6 +85,10 @@ public struct SettingKey: Sendable, Hashable {
             "Age a role tagged for this cluster must reach before the orphan sweep deletes it when no resource has its uid (default 10m)."),
         SettingKey("concurrency", .integer, "Resources reconciled at once (default 4)."),
         SettingKey("adoptionPolicy", .string, "Never (default) or TaggedOnly.", value: "policy"),
+        SettingKey(
+            "adoptableRoleNames", .list,
+            "Role name globs with ${namespace}: an untagged role named by spec.role.name and matching one is adopted in place (default none).",
+            value: "glob,..."),
         SettingKey("guardrails.allowedNamespaces", .list, "Namespace globs allowed to use Trustline (default all)."),
         SettingKey("guardrails.deniedNamespaces", .list, "Namespace globs refused."),
         SettingKey("guardrails.deniedActions", .list, "Action globs an Allow statement may not grant (default iam:*, sts:*, organizations:*, account:*)."),

@@ -102,6 +102,7 @@ public enum SettingsLoader {
             }
             settings.adoptionPolicy = policy
         }
+        settings.adoptableRoleNames = try reader.list("adoptableRoleNames") ?? []
         var guardrails = GuardrailSettings()
         guardrails.allowedNamespaces = try reader.list("guardrails.allowedNamespaces") ?? guardrails.allowedNamespaces
         guardrails.deniedNamespaces = try reader.list("guardrails.deniedNamespaces") ?? guardrails.deniedNamespaces

@@ -27,6 +27,9 @@ public enum SettingsValidation {
         if settings.concurrency < 1 {
             throw SettingsError(setting: "concurrency", message: "must be at least 1")
         }
+        if let problem = settings.adoptableRoleNames.lazy.compactMap(RoleAdoption.problem).first {
+            throw SettingsError(setting: "adoptableRoleNames", message: problem)
+        }
         let quotas = settings.guardrails.quotas
         let checks: [(String, Int, ClosedRange<Int>)] = [
             ("guardrails.quotas.trustPolicySize", quotas.trustPolicySize, 1...4096),

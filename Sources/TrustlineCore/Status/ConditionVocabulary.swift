@@ -17,6 +17,8 @@ public enum ConditionReason: String, Sendable, CaseIterable {
     case invalidSpec = "InvalidSpec"
     case guardrailViolation = "GuardrailViolation"
     case roleConflict = "RoleConflict"
+    /// The ServiceAccount's role annotation is another claimant's or someone else's (`ServiceAccountClaim`).
+    case serviceAccountConflict = "ServiceAccountConflict"
     case oidcProviderMissing = "OIDCProviderMissing"
     case waitingForServiceAccount = "WaitingForServiceAccount"
     case awsThrottled = "AWSThrottled"
@@ -30,7 +32,7 @@ public enum ConditionReason: String, Sendable, CaseIterable {
     /// purpose: a new reason must be classified here.
     public var isLiftedOnlyByAPerson: Bool {
         switch self {
-        case .invalidSpec, .guardrailViolation, .roleConflict:
+        case .invalidSpec, .guardrailViolation, .roleConflict, .serviceAccountConflict:
             return true
         case .converged, .oidcProviderMissing, .waitingForServiceAccount, .awsThrottled, .awsError, .deleting, .deletionBlocked:
             return false

@@ -23,6 +23,16 @@ struct RoleConvergence: Sendable {
         var actions: [IAMAction]
         /// What differed before the first plan, as core names it (for `DriftCorrected`).
         var differences: [String]
+        /// Set when this converge adopted an untagged role by name (for `AdoptedRole`).
+        var adoption: Adoption?
+    }
+
+    /// What adopting a role by name changed, for the `AdoptedRole` event.
+    struct Adoption: Sendable, Equatable {
+        /// The old trust policy's statements that went, described by `RoleAdoption`.
+        var removedTrustStatements: [String]
+        /// Every difference the adoption converged, as core names it.
+        var differences: [String]
     }
 
     /// What the reconciler knows about the role before asking IAM.
@@ -40,16 +50,22 @@ struct RoleConvergence: Sendable {
 
     let iam: any IAMAPI
     let adoptionPolicy: AdoptionPolicy
+    /// Globs of untagged roles a resource may adopt by `spec.role.name` (`RoleAdoption`).
+    var adoptableRoleNames: [String] = []
 
     func converge(_ rendered: RenderedAccess, expecting expectation: RoleExpectation = .unknown, logger: Logger) async throws(ReconcileBlock) -> Result {
-        let desired = rendered.role
+        var desired = rendered.role
         var performed: [IAMAction] = []
         var differences: [String]?
         var createdRole = false
+        var adoption: Adoption?
+        let namedInSpec = !Self.isDerivedName(desired.name, for: rendered.owner)
         for round in 0..<Self.maximumRaceRounds {
             let guessed = round == 0 && expectation == .noRoleYet && Self.isDerivedName(desired.name, for: rendered.owner)
             let observed: ObservedRole? = if guessed { nil } else { try await observe(desired.name) }
-            let decision = OwnershipCheck.decide(observed: observed, owner: rendered.owner, adoptionPolicy: adoptionPolicy)
+            let decision = OwnershipCheck.decide(
+                observed: observed, owner: rendered.owner, adoptionPolicy: adoptionPolicy,
+                adoptableRoleNames: adoptableRoleNames, namedInSpec: namedInSpec)
             if case .foreign(let message) = decision {
                 throw ReconcileBlock(stage: .role, reason: .roleConflict, message: message, retry: .afterInterval)
             }
@@ -58,13 +74,22 @@ struct RoleConvergence: Sendable {
                     "role": "\(desired.name)", "previousUid": "\(previousUid ?? "none")",
                 ])
             }
+            if let observed, Self.keepsItsPath(observed, decision: decision) {
+                desired = Self.inPlace(desired, keeping: observed)
+            }
+            if let observed, case .adoptable(previousUid: nil) = decision, Self.isUntagged(observed) {
+                logger.notice("adopting untagged role by name (adoptableRoleNames)", metadata: ["role": "\(desired.name)", "path": "\(observed.path)"])
+                adoption = Adoption(
+                    removedTrustStatements: RoleAdoption.removedTrustStatements(observed: observed.trustPolicy, desired: desired.trustPolicy),
+                    differences: RoleDiff.compute(desired: desired, observed: observed).descriptions)
+            }
             let plan = RolePlanner.plan(desired: desired, observed: observed)
             if differences == nil, !guessed {
                 differences = RoleDiff.compute(desired: desired, observed: observed).descriptions
             }
             let outcome = try await execute(plan, createdRole: &createdRole, performed: &performed, logger: logger)
             if outcome == .completed {
-                return Result(roleArn: observed?.arn ?? desired.arn, actions: performed, differences: differences ?? [])
+                return Result(roleArn: observed?.arn ?? desired.arn, actions: performed, differences: differences ?? [], adoption: adoption)
             }
         }
         throw ReconcileBlock(
@@ -79,6 +104,37 @@ struct RoleConvergence: Sendable {
     static func isDerivedName(_ roleName: String, for owner: OwnerIdentity) -> Bool {
         let derived = RoleNaming.derivedName(clusterName: owner.clusterName, namespace: owner.namespace, name: owner.name)
         return roleName.lowercased() == derived.lowercased()
+    }
+
+    /// Whether `observed` keeps its own path: a role being adopted by name, or one adopted before
+    /// (it carries `RoleAdoption.adoptedTag`). IAM cannot move a role to another path, and an
+    /// adopted role is never recreated: bucket and key policies name its ARN.
+    static func keepsItsPath(_ observed: ObservedRole, decision: OwnershipDecision) -> Bool {
+        switch decision {
+        case .owned, .adoptable:
+            return observed.tag(RoleAdoption.adoptedTag) != nil || isUntagged(observed)
+        case .absent, .foreign:
+            return false
+        }
+    }
+
+    /// The desired role converged in place on `observed`: its path and ARN, and the adopted tag
+    /// that keeps them so on every later reconcile. Adoption by name converges trust, policies
+    /// and attributes in the planner's usual order (permissions removed before the trust
+    /// changes) and adds the ownership tags last: until the very last call the role is still not
+    /// ours, so a crash midway leaves a role that is adopted by name again on the next reconcile,
+    /// and that neither cleanup nor the orphan sweep would delete meanwhile.
+    static func inPlace(_ desired: DesiredRole, keeping observed: ObservedRole) -> DesiredRole {
+        var inPlace = desired
+        inPlace.path = observed.path
+        inPlace.arn = observed.arn
+        inPlace.tags[RoleAdoption.adoptedTag] = "true"
+        return inPlace
+    }
+
+    /// A role with none of the four ownership tags.
+    static func isUntagged(_ observed: ObservedRole) -> Bool {
+        OwnershipTags.keys.allSatisfy { observed.tag($0) == nil }
     }
 
     private enum ExecutionOutcome { case completed, raced }

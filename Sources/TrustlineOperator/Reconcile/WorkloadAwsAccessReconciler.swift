@@ -145,12 +145,15 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         var fields = resource.status ?? WorkloadAwsAccessStatus()
         fields.conditions = []
         do {
-            let rendered = try validate(resource)
+            var rendered = try validate(resource)
             try await ManagedPolicyAdmission(catalog: managedPolicies, guardrails: settings.guardrails).check(resource.spec.managedPolicyArns)
             fields = rendered.statusFields(roleArn: fields.roleArn)
             try await ensureOIDCProvider(rendered, logger: logger)
-            let role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy)
+            let role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy, adoptableRoleNames: settings.adoptableRoleNames)
                 .converge(rendered, expecting: expectation, logger: logger)
+            await reportAdoption(role, of: resource)
+            // An adopted role keeps its own path, so its ARN can differ from the derived one.
+            rendered.serviceAccountAnnotations = ServiceAccountAnnotations.render(spec: resource.spec, roleArn: role.roleArn)
             fields = rendered.statusFields(roleArn: role.roleArn)
             try await retirePreviousRoles(of: resource, replacedBy: rendered, firstReconcile: firstReconcile, logger: logger)
             await reportDrift(role, of: resource)

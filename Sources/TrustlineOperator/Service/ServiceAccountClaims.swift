@@ -49,19 +49,8 @@ final class ServiceAccountClaims: Sendable {
         indexes.withLock { $0[reflector].keys(for: account) }
     }
 
-    /// Orders claimants oldest first: by `creationTimestamp`, then by name. A resource without a
-    /// readable timestamp counts as the newest (it cannot prove it came first).
+    /// Orders claimants oldest first, by the core's one rule (`ServiceAccountClaim.isOlder`).
     static func oldestFirst(_ resources: [WorkloadAwsAccess]) -> [WorkloadAwsAccess] {
-        let dated = resources.map { resource in
-            (created: resource.metadata.creationTimestamp.flatMap(KubernetesTime.parse), resource: resource)
-        }
-        return dated.sorted { left, right in
-            switch (left.created, right.created) {
-            case let (leftDate?, rightDate?) where leftDate != rightDate: return leftDate < rightDate
-            case (.some, nil): return true
-            case (nil, .some): return false
-            default: return left.resource.name < right.resource.name
-            }
-        }.map(\.resource)
+        resources.sorted(by: ServiceAccountClaim.isOlder)
     }
 }

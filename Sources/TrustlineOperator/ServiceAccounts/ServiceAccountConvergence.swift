@@ -5,7 +5,9 @@ import TrustlineCore
 
 /// Step 6 of docs/design.md section 4: the ServiceAccount carries the role annotations. A missing one is
 /// created with an ownerReference to the resource when `spec.serviceAccount.create` is true; an
-/// existing one only gets our annotations merge-patched on and is never taken over.
+/// existing one only gets our annotations merge-patched on and is never taken over. Core's
+/// `ServiceAccountClaim` decides first whether this resource may write it at all: one role per
+/// ServiceAccount, the oldest claim winning, an annotation someone else set left alone.
 struct ServiceAccountConvergence: Sendable {
     let kubernetes: any KubernetesAPI
     /// The ServiceAccount watch cache; nil (or not synced yet) reads the API server.
@@ -44,15 +46,19 @@ struct ServiceAccountConvergence: Sendable {
         return try await converge(existing, rendered, for: resource, logger: logger)
     }
 
-    /// An existing ServiceAccount: annotated unless another resource created it.
+    /// An existing ServiceAccount: annotated only when the claim rule lets this resource write it.
+    /// A loser writes nothing and is retried after the blocked interval; the ServiceAccount watch
+    /// also enqueues it when the winner's cleanup removes its annotation.
     private func converge(
         _ existing: ServiceAccount, _ rendered: RenderedAccess, for resource: WorkloadAwsAccess, logger: Logger
     ) async throws(ReconcileBlock) -> Change {
-        if let holder = Self.otherOwner(of: existing, than: resource) {
-            throw ReconcileBlock(
-                stage: .serviceAccount, reason: .waitingForServiceAccount,
-                message: "ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName) was created for WorkloadAwsAccess \(holder) and carries its role; point spec.serviceAccount.name at another ServiceAccount, or delete \(holder)",
-                retry: .afterInterval)
+        let claimants = cache?.claimants(ofServiceAccount: rendered.serviceAccountName, namespace: resource.namespace) ?? []
+        var ourRoleArns: Set<String> = [rendered.role.arn]
+        if let arn = rendered.serviceAccountAnnotations[ServiceAccountAnnotations.roleArn] { ourRoleArns.insert(arn) }
+        if let arn = resource.status?.roleArn, !arn.isEmpty { ourRoleArns.insert(arn) }
+        let decision = ServiceAccountClaim.decide(for: resource, claimants: claimants, serviceAccount: existing, ourRoleArns: ourRoleArns)
+        if case .conflict(let message) = decision {
+            throw ReconcileBlock(stage: .serviceAccount, reason: .serviceAccountConflict, message: message, retry: .afterInterval)
         }
         return try await annotate(existing, rendered, for: resource, logger: logger)
     }
@@ -63,14 +69,6 @@ struct ServiceAccountConvergence: Sendable {
         } catch {
             throw Self.kubernetesBlock(error, doing: "read ServiceAccount \(namespace)/\(name)")
         }
-    }
-
-    /// The name of another WorkloadAwsAccess that created this ServiceAccount, if any: two
-    /// resources annotating one ServiceAccount would overwrite each other's role forever.
-    static func otherOwner(of serviceAccount: ServiceAccount, than resource: WorkloadAwsAccess) -> String? {
-        let kind = WorkloadAwsAccess.descriptor.kind
-        let other = (serviceAccount.metadata.ownerReferences ?? []).first { $0.kind == kind && $0.uid != resource.metadata.uid }
-        return other?.name
     }
 
     private func create(_ rendered: RenderedAccess, for resource: WorkloadAwsAccess, logger: Logger) async throws(ReconcileBlock) -> Change {

@@ -17,7 +17,7 @@ struct ConditionExpectation: Sendable, CustomStringConvertible {
 
     /// The reasons docs/design.md section 5 calls blockers only a person can lift, spelled out here
     /// rather than taken from the code under test.
-    static let stallingReasons: Set<ConditionReason> = [.invalidSpec, .guardrailViolation, .roleConflict]
+    static let stallingReasons: Set<ConditionReason> = [.invalidSpec, .guardrailViolation, .roleConflict, .serviceAccountConflict]
 
     var description: String { "Ready=\(ready.rawValue) \(reason.rawValue)" }
 

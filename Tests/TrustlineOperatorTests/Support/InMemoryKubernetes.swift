@@ -69,6 +69,14 @@ final class InMemoryKubernetes: KubernetesAPI {
         return try? Self.decode(Object.self, json)
     }
 
+    /// Every stored object of a kind in `namespace`, read without recording a call.
+    func storedObjects<Object: KubernetesResource>(_ type: Object.Type, namespace: String) -> [Object] {
+        let all = state.withLock { state in
+            state.objects.filter { $0.key.plural == Object.descriptor.plural && $0.key.namespace == namespace }.map(\.value)
+        }
+        return all.compactMap { try? Self.decode(Object.self, $0) }
+    }
+
     /// Events whose `regarding` names `name` in `namespace`, in creation order.
     func events(regarding name: String, namespace: String) -> [Event] {
         let all = state.withLock { state in
