@@ -161,13 +161,13 @@ extension EndToEndSuite {
             let piped = try await Command.run(
                 binary, ["plan", "--cluster-name", "e2e", "-"], environment: environment, input: Data(Self.manifest("piped").utf8))
             #expect(piped.status == 0, "\(piped.outputText)\(piped.errorText)")
-            #expect(piped.outputText.contains("production/piped  (stdin)"), piped.outputText)
-            #expect(piped.outputText.contains("role: e2e.production.piped"), piped.outputText)
+            #expect(piped.outputText.contains("production/piped  (stdin)"), "\(piped.outputText)")
+            #expect(piped.outputText.contains("role: e2e.production.piped"), "\(piped.outputText)")
 
             let broken = try await Command.run(
                 binary, ["plan", "--output", "json", "-"], environment: environment, input: Data(Self.manifest(spec: "  trustPolicy: {}\n").utf8))
             #expect(broken.status == 1)
-            let report = try #require(try JSONSerialization.jsonObject(with: broken.output) as? [String: Any], broken.outputText)
+            let report = try #require(try JSONSerialization.jsonObject(with: broken.output) as? [String: Any], "\(broken.outputText)")
             let problems = try #require(report["problems"] as? [[String: Any]])
             #expect(problems.first?["source"] as? String == "stdin")
             #expect(problems.first?["field"] as? String == "spec.trustPolicy")
@@ -176,7 +176,7 @@ extension EndToEndSuite {
             let missing = "/nonexistent/trustline-\(UUID().uuidString).yaml"
             let usage = try await Command.run(binary, ["plan", "--output", "json", missing], environment: environment)
             #expect(usage.status == 2)
-            let usageReport = try #require(try JSONSerialization.jsonObject(with: usage.output) as? [String: Any], usage.outputText)
+            let usageReport = try #require(try JSONSerialization.jsonObject(with: usage.output) as? [String: Any], "\(usage.outputText)")
             #expect((usageReport["usageError"] as? String)?.contains(missing) == true)
             #expect(usage.errorText.contains("no such file or directory"))
         }

@@ -70,10 +70,6 @@ public enum YAMLManifest {
                     throw ParseError(source: source, problem: "\(path.isEmpty ? "top level" : path) has a non-string key")
                 }
                 let child = path.isEmpty ? keyScalar.string : "\(path).\(keyScalar.string)"
-                // Which of two equal keys wins differs between parsers; refuse the ambiguity.
-                guard members[keyScalar.string] == nil else {
-                    throw ParseError(source: source, problem: "\(child) appears twice in one mapping; keep one")
-                }
                 members[keyScalar.string] = try json(value, source: source, path: child)
             }
             return .object(members)
