@@ -76,18 +76,18 @@ extension EndToEndSuite {
                 server: .refuses(mentioning: "name")),
             Case(
                 label: "bad YAML", yaml: manifest(spec: "  managedPolicyArns: [unclosed\n"), exitStatus: 1,
-                lines: ["FILE: error: is not valid YAML"], server: .refuses(mentioning: "")),
+                lines: ["FILE: error: is not valid YAML"], server: .refuses(mentioning: "error converting YAML to JSON")),
             Case(
                 label: "a YAML list of documents", yaml: "- " + manifest().replacingOccurrences(of: "\n", with: "\n  ") + "\n", exitStatus: 1,
                 lines: [
                     "FILE: error: the document is a YAML list, not a Kubernetes object; write each object as its own document (separated by ---) or wrap them in apiVersion: v1, kind: List, items: [...]"
                 ],
-                server: .refuses(mentioning: "")),
+                server: .refuses(mentioning: "invalid object to validate")),
             Case(
                 label: "a List whose second item is broken",
                 yaml: "apiVersion: v1\nkind: List\nitems:\n- " + manifest("first").replacingOccurrences(of: "\n", with: "\n  ")
                     + "\n- " + manifest("second", spec: "  audience: \"\"\n").replacingOccurrences(of: "\n", with: "\n  ") + "\n",
-                exitStatus: 1, lines: ["FILE#0.items[1]: error: spec.audience: is 0 characters long; at least 1 are needed", "1 resource(s), 0 refused, 1 manifest error(s)"],
+                exitStatus: 1, lines: ["FILE#0.items[1]: error: spec.audience: is 0 characters long; at least 1 are needed", "1 resource(s), 0 refused, 2 manifest error(s)"],
                 server: .refuses(mentioning: "audience")),
             Case(
                 label: "a broken document does not hide the next",
