@@ -87,6 +87,8 @@ import Testing
         Row(label: "no name", document: with("metadata.name", nil), field: "metadata.name", words: ["needs a name"]),
         Row(label: "unserved version v1beta1", document: with("apiVersion", "trustline.dev/v1beta1"), field: "apiVersion",
             words: ["\"trustline.dev/v1beta1\" is not served", "trustline.dev/v1alpha1"]),
+        Row(label: "our group without a version", document: with("apiVersion", "trustline.dev"), field: "apiVersion",
+            words: ["\"trustline.dev\" is not served", "use trustline.dev/v1alpha1"]),
         Row(label: "another kind in our group", document: with("kind", "AwsAccess"), field: "kind", words: ["has no kind \"AwsAccess\"", "WorkloadAwsAccess"]),
         Row(label: "no kind", document: with("kind", nil), field: "kind", words: ["not set"]),
         Row(label: "a YAML list at top level", document: [valid, valid], field: "", words: ["YAML list", "kind: List"]),

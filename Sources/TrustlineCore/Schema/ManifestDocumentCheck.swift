@@ -30,7 +30,8 @@ public struct ManifestDocumentCheck: Sendable {
         if apiVersion.isEmpty { missing.append(.error(field: "apiVersion", "not set; every Kubernetes object needs apiVersion (for this kind: \(resource.servedAPIVersions[0]))")) }
         if kind.isEmpty { missing.append(.error(field: "kind", "not set; every Kubernetes object needs kind (for this resource: \(resource.kind))")) }
         if !missing.isEmpty { return .refused(missing) }
-        let group = apiVersion.split(separator: "/").dropLast().joined(separator: "/")
+        // `trustline.dev` without a version is ours too (and refused), not another group.
+        let group = String(apiVersion.split(separator: "/").first ?? "")
         if group == resource.group {
             guard kind == resource.kind else {
                 return .refused([.error(field: "kind", "\(resource.group) has no kind \"\(kind)\"; use kind: \(resource.kind)")])
