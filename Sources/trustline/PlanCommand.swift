@@ -11,14 +11,19 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Validate WorkloadAwsAccess manifests against the guardrails and print what the operator would render.",
         discussion: """
-            Reads YAML files or directories (multi-document; other kinds are skipped) and prints, for \
-            each resource, the role name and ARN, trust policy, inline and managed policies, tags and \
+            Reads YAML files or directories, or - for standard input (multi-document; kind List items \
+            are read one by one; other kinds are skipped, with a warning when the kind is one edit \
+            away from WorkloadAwsAccess). Each document is first checked as the API server would \
+            check it (the CRD's schema, carried in the binary: unknown fields, types, bounds, \
+            patterns, the apiVersion) and against the other documents (one ServiceAccount or one \
+            role claimed twice); every problem is reported with its file and document index. Then \
+            it prints, for each resource, the role name and ARN, trust policy, inline and managed policies, tags and \
             ServiceAccount annotations, or every violation with the field it concerns. With --live it \
             also reads IAM (read-only, AWS credentials the usual way) and prints the exact IAM write \
             calls a reconcile would make. Exit status: 0 clean, 1 violations, 2 usage error.
             """)
 
-    @Argument(help: ArgumentHelp("Manifest files or directories (default: the current directory).", valueName: "path"))
+    @Argument(help: ArgumentHelp("Manifest files or directories, or - for standard input (default: the current directory).", valueName: "path"))
     var paths: [String] = []
 
     @Flag(help: "Also observe IAM read-only and print the IAM calls a reconcile would make.")
@@ -37,12 +42,12 @@ struct PlanCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         guard output == "text" || output == "json" else { throw UsageFailure.exit("--output: \"\(output)\" is not a format; use text or json") }
         let operatorSettings: OperatorSettings
-        let found: [(source: String, resource: WorkloadAwsAccess)]
+        let scan: AccessPlanning.ManifestScan
         do {
             operatorSettings = try settings.load(environment: environment, requireClusterName: false)
-            found = try AccessPlanning.resources(in: paths.isEmpty ? ["."] : paths)
+            scan = try AccessPlanning.scan(paths.isEmpty ? ["."] : paths)
         } catch {
-            throw UsageFailure.exit("\(error)")
+            throw usageFailure("\(error)")
         }
         var aws: AWSConnections?
         var kubernetes: KubernetesClient?
@@ -50,7 +55,7 @@ struct PlanCommand: AsyncParsableCommand {
             do {
                 aws = try AWSConnections(environment: environment)
             } catch {
-                throw UsageFailure.exit("--live: \(error)")
+                throw usageFailure("--live: \(error)")
             }
             kubernetes = try? KubernetesClient.load(kubeconfigPath: kubeconfig)
         }
@@ -59,7 +64,7 @@ struct PlanCommand: AsyncParsableCommand {
             resolved = try await AccessPlanning.renderingContext(
                 settings: operatorSettings, aws: aws, kubernetes: kubernetes, region: EndpointResolver.region(environment: environment))
         } catch {
-            throw UsageFailure.exit("--live: cannot reach AWS STS: \(error)")
+            throw usageFailure("--live: cannot reach AWS STS: \(error)")
         }
         let context = resolved.context
         var notes = resolved.notes
@@ -68,18 +73,28 @@ struct PlanCommand: AsyncParsableCommand {
         if !clusterNameGiven {
             notes.append("no --cluster-name: role names use the placeholder cluster name \"\(operatorSettings.clusterName)\"")
         }
-        var planned = found.map { AccessPlanning.evaluate($0.resource, source: $0.source, settings: operatorSettings, context: context) }
+        var planned = scan.resources.map { AccessPlanning.evaluate($0.resource, source: $0.source, settings: operatorSettings, context: context) }
+        let problems = scan.problems + AccessPlanning.conflicts(scanned: scan.resources, planned: planned)
         if let aws {
             for index in planned.indices {
                 planned[index] = await AccessPlanning.observeLive(planned[index], iam: aws.iam, settings: operatorSettings)
             }
         }
         if output == "json" {
-            print(try PlanReport.json(planned, notes: notes))
+            print(PlanReport.json(planned, problems: problems, notes: notes))
+            // People watching a pipeline read stderr; tools read the JSON on stdout.
+            FileHandle.standardError.write(Data(PlanReport.text(problems: problems).utf8))
         } else {
-            print(PlanReport.text(planned, notes: notes), terminator: "")
+            print(PlanReport.text(planned, problems: problems, notes: notes), terminator: "")
         }
-        let status = PlanReport.exitStatus(for: planned)
+        let status = PlanReport.exitStatus(for: planned, problems: problems)
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// A usage error (exit 2): the message on stderr and, with `--output json`, a JSON report
+    /// carrying it on stdout, so a tool reading stdout always gets JSON.
+    private func usageFailure(_ message: String) -> ExitCode {
+        if output == "json" { print(PlanReport.json([], notes: [], usageError: message)) }
+        return UsageFailure.exit(message)
     }
 }

@@ -5,28 +5,48 @@ import TrustlineCore
 /// Renders `trustline plan` results as text for people or JSON for tools, and the exit status
 /// they mean (docs/design.md section 6: 0 clean, 1 violations), so the command stays a thin shell.
 public enum PlanReport {
-    /// 0 when every resource passes, 1 when at least one is refused.
-    public static func exitStatus(for planned: [PlannedAccess]) -> Int32 {
-        planned.contains(where: \.isRefused) ? 1 : 0
+    /// 0 when every resource passes and no manifest problem is an error (warnings do not count),
+    /// 1 otherwise.
+    public static func exitStatus(for planned: [PlannedAccess], problems: [ManifestProblem] = []) -> Int32 {
+        planned.contains(where: \.isRefused) || problems.contains(where: \.isError) ? 1 : 0
     }
 
-    /// `{"resources": [...], "refused": N, "notes": [...]}`, keys sorted.
-    public static func json(_ planned: [PlannedAccess], notes: [String]) throws -> String {
+    /// `{"resources": [...], "refused": N, "problems": [...], "errors": N, "notes": [...]}`, keys
+    /// sorted; with `usageError`, the report of a run that stopped on a usage error (exit 2).
+    public static func json(_ planned: [PlannedAccess], problems: [ManifestProblem] = [], notes: [String], usageError: String? = nil) -> String {
         struct Output: Encodable {
             var resources: [PlannedAccess]
             var refused: Int
+            var problems: [ManifestProblem]
+            var errors: Int
             var notes: [String]
+            var usageError: String?
         }
+        let output = Output(
+            resources: planned, refused: planned.filter(\.isRefused).count, problems: problems,
+            errors: problems.filter(\.isError).count, notes: notes, usageError: usageError)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(Output(resources: planned, refused: planned.filter(\.isRefused).count, notes: notes))
-        return String(decoding: data, as: UTF8.self)
+        do {
+            return String(decoding: try encoder.encode(output), as: UTF8.self)
+        } catch {
+            // Only a non-finite number fails to encode; the report must still be JSON.
+            let fallback = Output(resources: [], refused: output.refused, problems: problems, errors: output.errors, notes: notes,
+                                  usageError: "the report could not be encoded as JSON: \(error)")
+            return (try? encoder.encode(fallback)).map { String(decoding: $0, as: UTF8.self) } ?? #"{"usageError":"the report could not be encoded as JSON"}"#
+        }
+    }
+
+    /// The manifest problems, one line each (`file#N: error: field: message`).
+    public static func text(problems: [ManifestProblem]) -> String {
+        problems.map { $0.line + "\n" }.joined()
     }
 
     /// One block per resource, refusals with each violation's field, then a count line.
-    public static func text(_ planned: [PlannedAccess], notes: [String]) -> String {
+    public static func text(_ planned: [PlannedAccess], problems: [ManifestProblem] = [], notes: [String]) -> String {
         var out = ""
         for note in notes { out += "note: \(note)\n" }
+        out += text(problems: problems)
         if planned.isEmpty { out += "no WorkloadAwsAccess resources found\n" }
         for access in planned {
             out += "\n\(access.namespace)/\(access.name)  (\(access.source))\n"
@@ -72,7 +92,12 @@ public enum PlanReport {
             }
         }
         let refused = planned.filter(\.isRefused).count
-        out += "\n\(planned.count) resource(s), \(refused) refused\n"
+        out += "\n\(planned.count) resource(s), \(refused) refused"
+        let errors = problems.filter(\.isError).count
+        let warnings = problems.count - errors
+        if errors > 0 { out += ", \(errors) manifest error(s)" }
+        if warnings > 0 { out += ", \(warnings) warning(s)" }
+        out += "\n"
         return out
     }
 

@@ -16,7 +16,7 @@ struct AccessPlanningTests {
 
     static func plan(_ directory: ManifestDirectory) async throws -> [PlannedAccess] {
         let context = try await offlineContext().context
-        return try AccessPlanning.resources(in: [directory.path]).map {
+        return try AccessPlanning.scan([directory.path]).resources.map {
             AccessPlanning.evaluate($0.resource, source: $0.source, settings: settings, context: context)
         }
     }
@@ -30,7 +30,7 @@ struct AccessPlanningTests {
             "only-config.yaml": ManifestDirectory.configMap,
         ])
         defer { directory.remove() }
-        let found = try AccessPlanning.resources(in: [directory.path])
+        let found = try AccessPlanning.scan([directory.path]).resources
         #expect(found.map(\.source) == [directory.file("apps/app.yaml") + "#1", directory.file("apps/worker.yml")])
         #expect(found.map(\.resource.name) == ["my-app", "worker"])
         #expect(found.map(\.resource.namespace) == ["production", "default"], "a manifest without a namespace lands in default")
@@ -39,7 +39,7 @@ struct AccessPlanningTests {
     @Test func aSingleFileArgumentIsReadEvenWithAnotherExtension() throws {
         let directory = try ManifestDirectory(files: ["access.txt": ManifestDirectory.access(name: "my-app")])
         defer { directory.remove() }
-        let found = try AccessPlanning.resources(in: [directory.file("access.txt")])
+        let found = try AccessPlanning.scan([directory.file("access.txt")]).resources
         #expect(found.map(\.source) == [directory.file("access.txt")])
     }
 
@@ -89,7 +89,7 @@ struct AccessPlanningTests {
             label: "denied managed policy", manifest: ManifestDirectory.access(name: "bad", managed: ["arn:aws:iam::aws:policy/AdministratorAccess"]),
             reason: "GuardrailViolation", fieldPrefix: "spec.managedPolicyArns[0]"),
         Violation(
-            label: "malformed managed policy ARN", manifest: ManifestDirectory.access(name: "bad", managed: ["not-an-arn"]),
+            label: "managed policy ARN of another partition", manifest: ManifestDirectory.access(name: "bad", managed: ["arn:aws-cn:iam::aws:policy/ReadOnlyAccess"]),
             reason: "InvalidSpec", fieldPrefix: "spec.managedPolicyArns[0]"),
     ]
 
@@ -123,7 +123,7 @@ struct AccessPlanningTests {
         ])
         defer { directory.remove() }
         let planned = try await Self.plan(directory)
-        let json = try PlanReport.json(planned, notes: ["no --aws-account-id: placeholder"])
+        let json = PlanReport.json(planned, notes: ["no --aws-account-id: placeholder"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["refused"] as? Int == 1)
         #expect(object["notes"] as? [String] == ["no --aws-account-id: placeholder"])
@@ -144,13 +144,13 @@ struct AccessPlanningTests {
     @Test func aMissingPathIsAnInputErrorNamingIt() {
         let missing = "/nonexistent/trustline-\(UUID().uuidString)"
         #expect {
-            _ = try AccessPlanning.resources(in: [missing])
+            _ = try AccessPlanning.scan([missing])
         } throws: { error in
             "\(error)".contains(missing) && "\(error)".contains("no such file or directory")
         }
     }
 
-    @Test func aTrustlineDocumentThatDoesNotDecodeNamesItsSource() throws {
+    @Test func aTrustlineDocumentTheSchemaRefusesIsAProblemNamingItsSourceAndReadingGoesOn() throws {
         let directory = try ManifestDirectory(files: [
             "broken.yaml": """
                 apiVersion: trustline.dev/v1alpha1
@@ -158,13 +158,60 @@ struct AccessPlanningTests {
                 metadata:
                   name: broken
                 spec: "not a mapping"
-                """
+                """,
+            "good.yaml": ManifestDirectory.access(name: "good"),
         ])
         defer { directory.remove() }
-        #expect {
-            _ = try AccessPlanning.resources(in: [directory.path])
-        } throws: { error in
-            error is AccessPlanning.InputError && "\(error)".contains(directory.file("broken.yaml")) && "\(error)".contains("not a valid WorkloadAwsAccess")
-        }
+        let scan = try AccessPlanning.scan([directory.path])
+        #expect(scan.resources.map(\.resource.name) == ["good"], "the broken document does not stop the next file")
+        let problem = try #require(scan.problems.first)
+        #expect(scan.problems.count == 1)
+        #expect(problem.source == directory.file("broken.yaml"))
+        #expect(problem.document == 0)
+        #expect(problem.field == "spec")
+        #expect(problem.message.contains("must be of type object"), "\(problem.message)")
+        #expect(PlanReport.exitStatus(for: [], problems: scan.problems) == 1)
+    }
+
+    @Test func aMalformedManagedPolicyARNIsRefusedByTheCRDSchemaBeforeTheGuardrails() throws {
+        let directory = try ManifestDirectory(files: ["bad.yaml": ManifestDirectory.access(name: "bad", managed: ["not-an-arn"])])
+        defer { directory.remove() }
+        let scan = try AccessPlanning.scan([directory.path])
+        #expect(scan.resources.isEmpty)
+        #expect(scan.problems.map(\.field) == ["spec.managedPolicyArns[0]"])
+        #expect(scan.problems.first?.message.contains("does not match the pattern") == true)
+    }
+
+    @Test func aKeyTwiceInOneMappingIsAProblemOfThatFile() throws {
+        let twice = ManifestDirectory.access(name: "twice").replacingOccurrences(of: "spec:\n", with: "spec:\n  audience: a\n  audience: b\n")
+        let scan = try AccessPlanning.scan(["-"], readStandardInput: { Data(twice.utf8) })
+        #expect(scan.resources.isEmpty)
+        #expect(scan.problems.count == 1)
+        let line = scan.problems.first?.line ?? ""
+        #expect(line.hasPrefix("stdin: error: is not valid YAML:") && line.contains("duplicated key(s): 'audience'"), "\(line)")
+    }
+
+    @Test func standardInputIsReadForDash() throws {
+        let scan = try AccessPlanning.scan(["-"], readStandardInput: { Data(ManifestDirectory.access(name: "piped").utf8) })
+        #expect(scan.resources.map(\.source) == ["stdin"])
+        #expect(scan.resources.map(\.resource.name) == ["piped"])
+    }
+
+    @Test func twoResourcesOnOneServiceAccountAndOneRoleAreReportedOnTheLaterOne() async throws {
+        let directory = try ManifestDirectory(files: [
+            "a.yaml": ManifestDirectory.access(name: "first").replacingOccurrences(of: "spec:\n", with: "spec:\n  role: {name: shared-role}\n"),
+            "b.yaml": ManifestDirectory.access(name: "second")
+                .replacingOccurrences(of: "serviceAccount:\n    name: second", with: "serviceAccount:\n    name: first")
+                .replacingOccurrences(of: "spec:\n", with: "spec:\n  role: {name: Shared-Role}\n"),
+        ])
+        defer { directory.remove() }
+        let scan = try AccessPlanning.scan([directory.path])
+        let context = try await Self.offlineContext().context
+        let planned = scan.resources.map { AccessPlanning.evaluate($0.resource, source: $0.source, settings: Self.settings, context: context) }
+        let conflicts = AccessPlanning.conflicts(scanned: scan.resources, planned: planned)
+        #expect(conflicts.map(\.field) == ["spec.serviceAccount.name", "spec.role.name"], "\(conflicts.map(\.line))")
+        #expect(conflicts.allSatisfy { $0.source == directory.file("b.yaml") })
+        #expect(conflicts.first?.message.contains("ServiceAccountConflict") == true)
+        #expect(PlanReport.exitStatus(for: planned, problems: conflicts) == 1)
     }
 }
