@@ -81,14 +81,7 @@ public final class QueryRequestExecutor: Sendable {
             guard let credentialProvider else {
                 throw .credentials("this client was created without a credential provider, so it cannot sign")
             }
-            let credentials: AWSCredentials
-            do {
-                credentials = try await credentialProvider.credentials()
-            } catch let error as AWSClientError {
-                throw error
-            } catch {
-                throw .credentials(String(describing: error))
-            }
+            let credentials = try await credentialProvider.credentialsForSigning()
             let signingDate = configuration.clock().addingTimeInterval(signingOffset)
             headers += signer.signatureHeaders(
                 method: "POST", url: url, headers: headers, body: body,

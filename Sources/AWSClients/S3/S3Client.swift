@@ -101,14 +101,7 @@ public final class S3Client: Sendable {
         var headers: [(String, String)] = [("Host", QueryRequestExecutor.hostHeader(for: location.url))]
         headers += extra
         headers += configuration.extraHeaders.fields.map { ($0.name, $0.value) }
-        let credentials: AWSCredentials
-        do {
-            credentials = try await credentialProvider.credentials()
-        } catch let error as AWSClientError {
-            throw error
-        } catch {
-            throw .credentials(String(describing: error))
-        }
+        let credentials = try await credentialProvider.credentialsForSigning()
         let signed = signer.sign(
             SigV4Request(method: method, path: location.signingPath, headers: headers, body: body),
             credentials: credentials, date: configuration.clock().addingTimeInterval(signingOffset),
