@@ -121,3 +121,15 @@ enum SigV4Encoding {
         return (String(decoding: out, as: UTF8.self), dayString)
     }
 }
+
+/// URI encoding of a request path exactly as SigV4 canonicalizes it without normalization (S3's
+/// rule): a client that sends the path encoded this way signs exactly what it sends.
+public enum SigV4PathEncoding {
+    /// Every byte outside the unreserved set (`A-Z a-z 0-9 - . _ ~`) and `/` as `%XX`.
+    public static func encode(_ path: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(path.utf8.count + 8)
+        SigV4Encoding.appendURIEncoded(path.utf8, keepSlash: true, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -55,7 +55,7 @@ final class ProcessExit: Sendable {
                 switch state {
                 case let .exited(status):
                     return status
-                case var .running(waiters, actions):
+                case .running(var waiters, let actions):
                     waiters.append(continuation)
                     state = .running(waiters: waiters, actions: actions)
                     return nil
@@ -72,7 +72,7 @@ final class ProcessExit: Sendable {
             switch state {
             case let .exited(status):
                 return status
-            case var .running(waiters, actions):
+            case .running(let waiters, var actions):
                 actions.append(action)
                 state = .running(waiters: waiters, actions: actions)
                 return nil

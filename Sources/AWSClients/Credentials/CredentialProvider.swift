@@ -13,3 +13,17 @@ public protocol WebIdentityTokenExchanger: Sendable {
         roleArn: String, roleSessionName: String, webIdentityToken: String, durationSeconds: Int?
     ) async throws -> AWSCredentials
 }
+
+extension CredentialProvider {
+    /// `credentials()` with its failure as the clients' error type: an `AWSClientError` as it is
+    /// (a web identity exchange STS refused), anything else as `.credentials`.
+    func credentialsForSigning() async throws(AWSClientError) -> AWSCredentials {
+        do {
+            return try await credentials()
+        } catch let error as AWSClientError {
+            throw error
+        } catch {
+            throw .credentials(String(describing: error))
+        }
+    }
+}

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Resolves the IAM and STS endpoints and signing regions from the region and the SDKs' endpoint
+/// Resolves the IAM, STS and S3 endpoints and signing regions from the region and the SDKs' endpoint
 /// override variables (`AWS_ENDPOINT_URL_<SERVICE>` over `AWS_ENDPOINT_URL`, both ignored when
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`). The environment is injected so tests need no process state.
 public struct EndpointResolver: Sendable {
@@ -21,7 +21,7 @@ public struct EndpointResolver: Sendable {
                 throw EndpointResolverError.invalidRegion(variable: variable, value: value)
             }
         }
-        for variable in ["AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] {
+        for variable in ["AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"] {
             guard let value = Self.nonEmpty(environment[variable]) else { continue }
             guard Self.endpointURL(value) != nil else {
                 throw EndpointResolverError.invalidEndpointURL(variable: variable, value: value)
@@ -58,6 +58,18 @@ public struct EndpointResolver: Sendable {
         }
         let host = "sts.\(region).\(AWSPartition(region: region).dnsSuffix)"
         return AWSEndpoint(url: Self.httpsURL(host: host), signingRegion: region)
+    }
+
+    /// S3: `AWS_ENDPOINT_URL_S3` > `AWS_ENDPOINT_URL`, addressed path-style (an emulator or gateway
+    /// serves every bucket on one host); else the regional endpoint `s3.<region>.<partition suffix>`,
+    /// addressed virtual-hosted. Signed for the region (us-east-1 without one): S3 checks it.
+    public func s3(region: String?) -> (endpoint: AWSEndpoint, addressing: S3Addressing) {
+        let region = region.flatMap(Self.usableRegion) ?? "us-east-1"
+        if let override = overrideURL(service: "S3") {
+            return (AWSEndpoint(url: override, signingRegion: region), .pathStyle)
+        }
+        let host = "s3.\(region).\(AWSPartition(region: region).dnsSuffix)"
+        return (AWSEndpoint(url: Self.httpsURL(host: host), signingRegion: region), .virtualHosted)
     }
 
     private func overrideURL(service: String) -> URL? {

@@ -32,7 +32,7 @@ public final class QueryRequestExecutor: Sendable {
     private let httpClient: any HTTPClient
     private let credentialProvider: (any CredentialProvider)?
     private let signer: SigV4Signer
-    private let logger: Logger
+    private let retryLoop: StandardRetryLoop
 
     public init(
         service: Service,
@@ -48,15 +48,13 @@ public final class QueryRequestExecutor: Sendable {
         self.signer = SigV4Signer(service: service.signingName, region: configuration.endpoint.signingRegion)
         self.retryQuota = RetryQuota(capacity: configuration.retry.quotaCapacity)
         self.clockOffset = ClockOffset()
-        self.logger = logger
+        self.retryLoop = StandardRetryLoop(
+            retry: configuration.retry, quota: retryQuota, clockOffset: clockOffset, clock: configuration.clock, logger: logger)
     }
 
     /// Performs `action` and decodes the `<{action}Response>` document with `decode`.
     /// `signed: false` sends the call without credentials (STS AssumeRoleWithWebIdentity).
-    /// Retryable failures are retried up to `retry.maxAttempts` attempts in all, each retry paid
-    /// from the retry quota after a `rand() * min(2^n s, 20 s)` sleep. A clock-skew error whose
-    /// `Date` header shows our signing clock off by more than 5 minutes is re-signed and resent
-    /// at once, at most once per call, without using up an attempt or quota.
+    /// Failures are retried by the standard retry mode (`StandardRetryLoop`).
     public func perform<Output>(
         action: String,
         parameters: [(String, String)],
@@ -64,48 +62,11 @@ public final class QueryRequestExecutor: Sendable {
         decode: (ParsedXMLElement) throws(XMLDecodingError) -> Output
     ) async throws(AWSClientError) -> Output {
         let body = QueryForm.encode([("Action", action), ("Version", service.apiVersion)] + parameters)
-        let retry = configuration.retry
-        var attempt = 0
-        var skewCorrected = false
-        var lastRetryCost: Int?
-
-        while true {
-            attempt += 1
-            let failure: AWSClientError
-            let signingOffset = clockOffset.current
-            do {
-                let response = try await sendOnce(body: body, signed: signed, signingOffset: signingOffset)
-                if (200..<300).contains(response.status) {
-                    retryQuota.release(lastRetryCost ?? RetryQuota.noRetryIncrement)
-                    return try decodeSuccess(response, action: action, decode: decode)
-                }
-                failure = AWSErrorResponseDecoder.decode(response)
-                if !skewCorrected, adoptSkewIfNeeded(failure, response: response, signedWithOffset: signingOffset) {
-                    skewCorrected = true
-                    attempt -= 1
-                    logger.debug("clock skew corrected; re-signing", metadata: ["action": "\(action)"])
-                    continue
-                }
-            } catch let error {
-                failure = error
-            }
-
-            let kind = AWSErrorClassification.classify(failure)
-            guard kind != .notRetryable, attempt < retry.maxAttempts else { throw failure }
-            let cost = kind == .transient(timedOut: true) ? RetryQuota.timeoutRetryCost : RetryQuota.retryCost
-            guard retryQuota.acquire(cost) else {
-                logger.debug("retry quota exhausted", metadata: ["action": "\(action)"])
-                throw failure
-            }
-            lastRetryCost = cost
-            let delay = retry.backoff(retryIndex: attempt - 1)
-            logger.debug("retrying", metadata: ["action": "\(action)", "attempt": "\(attempt)", "delay": "\(delay)"])
-            do {
-                try await retry.sleep(delay)
-            } catch {
-                throw .transport(.cancelled)
-            }
-        }
+        return try await retryLoop.run(
+            describe: action,
+            send: { offset throws(AWSClientError) in try await sendOnce(body: body, signed: signed, signingOffset: offset) },
+            decodeError: AWSErrorResponseDecoder.decode,
+            decode: { response throws(AWSClientError) in try decodeSuccess(response, action: action, decode: decode) })
     }
 
     /// One signed (or unsigned) HTTP exchange.
@@ -120,14 +81,7 @@ public final class QueryRequestExecutor: Sendable {
             guard let credentialProvider else {
                 throw .credentials("this client was created without a credential provider, so it cannot sign")
             }
-            let credentials: AWSCredentials
-            do {
-                credentials = try await credentialProvider.credentials()
-            } catch let error as AWSClientError {
-                throw error
-            } catch {
-                throw .credentials(String(describing: error))
-            }
+            let credentials = try await credentialProvider.credentialsForSigning()
             let signingDate = configuration.clock().addingTimeInterval(signingOffset)
             headers += signer.signatureHeaders(
                 method: "POST", url: url, headers: headers, body: body,
@@ -154,17 +108,6 @@ public final class QueryRequestExecutor: Sendable {
         } catch {
             throw .invalidResponse(error, httpStatus: response.status, requestId: requestId)
         }
-    }
-
-    /// On a clock-skew code, learns the server's clock from the `Date` header; `true` when the
-    /// offset moved enough that re-signing can help (a wrong secret with a correct clock does not).
-    private func adoptSkewIfNeeded(
-        _ failure: AWSClientError, response: HTTPResponse, signedWithOffset: TimeInterval
-    ) -> Bool {
-        guard let code = failure.serviceError?.code, AWSErrorClassification.clockSkewCodes.contains(code),
-              let dateHeader = response.headers["Date"], let serverDate = HTTPDateHeader.parse(dateHeader)
-        else { return false }
-        return clockOffset.adopt(serverDate: serverDate, localNow: configuration.clock(), signedWithOffset: signedWithOffset)
     }
 
     static func hostHeader(for url: URL) -> String {

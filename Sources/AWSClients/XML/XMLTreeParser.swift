@@ -219,7 +219,6 @@ struct XMLTreeParser {
     // MARK: Tags
 
     private mutating func parseStartTag() throws(XMLSyntaxFailure) {
-        let tagStart = scanner.position
         guard root == nil else { throw scanner.failure(.contentAfterRoot) }
         guard stack.count < Self.maximumDepth else { throw scanner.failure(.nestingTooDeep(limit: Self.maximumDepth)) }
         scanner.position += 1
