@@ -24,4 +24,8 @@ final class CurrentTermCache: ReconcileCache {
     func serviceAccount(namespace: String, name: String) -> CacheLookup<ServiceAccount> {
         current.withLock { $0 }?.serviceAccount(namespace: namespace, name: name) ?? .unsynced
     }
+
+    func claimants(ofServiceAccount name: String, namespace: String) -> [WorkloadAwsAccess] {
+        current.withLock { $0 }?.claimants(ofServiceAccount: name, namespace: namespace) ?? []
+    }
 }
