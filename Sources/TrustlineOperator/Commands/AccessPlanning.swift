@@ -92,12 +92,23 @@ public enum AccessPlanning {
             rendered.role.tags[OwnershipTags.uid] = uid
             planned.rendered = rendered
         }
-        let decision = OwnershipCheck.decide(observed: observed, owner: rendered.owner, adoptionPolicy: settings.adoptionPolicy)
-        let calls = decision.mayWrite ? RolePlanner.plan(desired: rendered.role, observed: observed) : []
+        // The same ownership rules, and the same in-place target for an adopted role, as a reconcile.
+        let decision = OwnershipCheck.decide(
+            observed: observed, owner: rendered.owner, adoptionPolicy: settings.adoptionPolicy,
+            adoptableRoleNames: settings.adoptableRoleNames,
+            namedInSpec: !RoleConvergence.isDerivedName(rendered.role.name, for: rendered.owner))
+        var desired = rendered.role
+        if let observed, RoleConvergence.keepsItsPath(observed, decision: decision) {
+            desired = RoleConvergence.inPlace(desired, keeping: observed)
+        }
+        let calls = decision.mayWrite ? RolePlanner.plan(desired: desired, observed: observed) : []
+        let byName = observed.map(RoleConvergence.isUntagged) ?? false
         let (ownership, message): (String, String?) =
             switch decision {
             case .absent: ("absent", "the role does not exist yet")
             case .owned: ("owned", calls.isEmpty ? "IAM already matches: no write call" : nil)
+            case .adoptable where byName:
+                ("adoptable", "adoptableRoleNames: the untagged role is adopted in place (same ARN; tagged, trust policy and policies converged)")
             case .adoptable(let previous): ("adoptable", "adoptionPolicy TaggedOnly takes over the role tagged with uid \(previous ?? "none")")
             case .foreign(let why): ("foreign", "RoleConflict: \(why)")
             }

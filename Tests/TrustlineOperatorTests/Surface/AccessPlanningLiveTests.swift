@@ -54,6 +54,34 @@ struct AccessPlanningLiveTests {
         #expect(second.message == "IAM already matches: no write call")
     }
 
+    /// `plan --live` decides ownership as a reconcile does: an untagged role named by
+    /// `spec.role.name` and matching `adoptableRoleNames` is adopted in place (no CreateRole, its
+    /// own path kept, the EC2 trust replaced, our tags added), and without the glob it is a conflict.
+    @Test func anUntaggedRoleMatchingAdoptableRoleNamesPlansAnAdoptionInPlace() async throws {
+        let iam = InMemoryIAM()
+        iam.seedOIDCProvider(issuerHostAndPath: ReconcilerHarness.issuerHostAndPath)
+        let ec2Trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+        iam.seedRole(name: "legacy-my-app", path: "/eksctl/", trustPolicy: ec2Trust)
+        let resource = Samples.myApp(spec: WorkloadAwsAccessSpec(role: RoleSpec(name: "legacy-my-app")))
+        var adopting = Self.settings
+        adopting.adoptableRoleNames = ["legacy-*"]
+        let context = try await AccessPlanning.renderingContext(settings: adopting, aws: nil, kubernetes: nil, region: nil).context
+        let planned = AccessPlanning.evaluate(resource, source: "app.yaml", settings: adopting, context: context)
+        let live = try #require(await AccessPlanning.observeLive(planned, iam: iam, settings: adopting).live)
+        #expect(live.ownership == "adoptable")
+        #expect(live.message?.contains("adoptableRoleNames") == true)
+        let names = live.calls.map(\.apiName)
+        #expect(!names.contains("CreateRole") && !names.contains("DeleteRole"), "\(names)")
+        #expect(names.contains("UpdateAssumeRolePolicy"))
+        #expect(names.contains("TagRole"))
+        #expect(iam.writeCalls.isEmpty)
+
+        let refused = AccessPlanning.evaluate(resource, source: "app.yaml", settings: Self.settings, context: context)
+        let conflict = try #require(await AccessPlanning.observeLive(refused, iam: iam, settings: Self.settings).live)
+        #expect(conflict.ownership == "foreign")
+        #expect(conflict.calls.isEmpty)
+    }
+
     @Test func aFailedReadIsReportedNotThrown() async throws {
         let iam = InMemoryIAM()
         iam.failAlways("GetRole", with: InMemoryIAM.error("AccessDenied", "not authorized to perform iam:GetRole", status: 403))
