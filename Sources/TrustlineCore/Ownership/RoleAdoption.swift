@@ -67,4 +67,35 @@ public enum RoleAdoption {
         default: return CompactJSON.serialize(value)
         }
     }
+
+    /// Whether `observed` keeps its own path: a role being adopted by name, or one adopted before
+    /// (it carries `adoptedTag`). IAM cannot move a role to another path, and an
+    /// adopted role is never recreated: bucket and key policies name its ARN.
+    public static func keepsItsPath(_ observed: ObservedRole, decision: OwnershipDecision) -> Bool {
+        switch decision {
+        case .owned, .adoptable:
+            return observed.tag(adoptedTag) != nil || isUntagged(observed)
+        case .absent, .foreign:
+            return false
+        }
+    }
+
+    /// The desired role converged in place on `observed`: its path and ARN, and the adopted tag
+    /// that keeps them so on every later reconcile. Adoption by name converges trust, policies
+    /// and attributes in the planner's usual order (permissions removed before the trust
+    /// changes) and adds the ownership tags last: until the very last call the role is still not
+    /// ours, so a crash midway leaves a role that is adopted by name again on the next reconcile,
+    /// and that neither cleanup nor the orphan sweep would delete meanwhile.
+    public static func inPlace(_ desired: DesiredRole, keeping observed: ObservedRole) -> DesiredRole {
+        var inPlace = desired
+        inPlace.path = observed.path
+        inPlace.arn = observed.arn
+        inPlace.tags[adoptedTag] = "true"
+        return inPlace
+    }
+
+    /// A role with none of the four ownership tags.
+    public static func isUntagged(_ observed: ObservedRole) -> Bool {
+        OwnershipTags.keys.allSatisfy { observed.tag($0) == nil }
+    }
 }

@@ -53,4 +53,12 @@ public enum RoleNaming {
         if let explicit = resource.spec.serviceAccount.name, !explicit.isEmpty { return explicit }
         return resource.name
     }
+
+    /// Whether `roleName` is the name derived from the resource. An explicit `spec.role.name`
+    /// usually names a role that exists already (one to adopt, or someone else's): it is observed
+    /// first, so a foreign role never sees a refused CreateRole (a denied write in CloudTrail).
+    public static func isDerivedName(_ roleName: String, for owner: OwnerIdentity) -> Bool {
+        let derived = RoleNaming.derivedName(clusterName: owner.clusterName, namespace: owner.namespace, name: owner.name)
+        return roleName.lowercased() == derived.lowercased()
+    }
 }

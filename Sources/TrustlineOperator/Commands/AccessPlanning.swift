@@ -96,13 +96,13 @@ public enum AccessPlanning {
         let decision = OwnershipCheck.decide(
             observed: observed, owner: rendered.owner, adoptionPolicy: settings.adoptionPolicy,
             adoptableRoleNames: settings.adoptableRoleNames,
-            namedInSpec: !RoleConvergence.isDerivedName(rendered.role.name, for: rendered.owner))
+            namedInSpec: !RoleNaming.isDerivedName(rendered.role.name, for: rendered.owner))
         var desired = rendered.role
-        if let observed, RoleConvergence.keepsItsPath(observed, decision: decision) {
-            desired = RoleConvergence.inPlace(desired, keeping: observed)
+        if let observed, RoleAdoption.keepsItsPath(observed, decision: decision) {
+            desired = RoleAdoption.inPlace(desired, keeping: observed)
         }
         let calls = decision.mayWrite ? RolePlanner.plan(desired: desired, observed: observed) : []
-        let byName = observed.map(RoleConvergence.isUntagged) ?? false
+        let byName = observed.map(RoleAdoption.isUntagged) ?? false
         let (ownership, message): (String, String?) =
             switch decision {
             case .absent: ("absent", "the role does not exist yet")

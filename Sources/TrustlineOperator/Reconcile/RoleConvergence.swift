@@ -59,9 +59,9 @@ struct RoleConvergence: Sendable {
         var differences: [String]?
         var createdRole = false
         var adoption: Adoption?
-        let namedInSpec = !Self.isDerivedName(desired.name, for: rendered.owner)
+        let namedInSpec = !RoleNaming.isDerivedName(desired.name, for: rendered.owner)
         for round in 0..<Self.maximumRaceRounds {
-            let guessed = round == 0 && expectation == .noRoleYet && Self.isDerivedName(desired.name, for: rendered.owner)
+            let guessed = round == 0 && expectation == .noRoleYet && RoleNaming.isDerivedName(desired.name, for: rendered.owner)
             let observed: ObservedRole? = if guessed { nil } else { try await observe(desired.name) }
             let decision = OwnershipCheck.decide(
                 observed: observed, owner: rendered.owner, adoptionPolicy: adoptionPolicy,
@@ -74,10 +74,10 @@ struct RoleConvergence: Sendable {
                     "role": "\(desired.name)", "previousUid": "\(previousUid ?? "none")",
                 ])
             }
-            if let observed, Self.keepsItsPath(observed, decision: decision) {
-                desired = Self.inPlace(desired, keeping: observed)
+            if let observed, RoleAdoption.keepsItsPath(observed, decision: decision) {
+                desired = RoleAdoption.inPlace(desired, keeping: observed)
             }
-            if let observed, case .adoptable(previousUid: nil) = decision, Self.isUntagged(observed) {
+            if let observed, case .adoptable(previousUid: nil) = decision, RoleAdoption.isUntagged(observed) {
                 logger.notice("adopting untagged role by name (adoptableRoleNames)", metadata: ["role": "\(desired.name)", "path": "\(observed.path)"])
                 adoption = Adoption(
                     removedTrustStatements: RoleAdoption.removedTrustStatements(observed: observed.trustPolicy, desired: desired.trustPolicy),
@@ -96,45 +96,6 @@ struct RoleConvergence: Sendable {
             stage: .role, reason: .awsError,
             message: "role \(desired.name) kept changing while it was being created (EntityAlreadyExists \(Self.maximumRaceRounds) times); the operator retries with backoff",
             retry: .withBackoff)
-    }
-
-    /// Whether `roleName` is the name derived from the resource. An explicit `spec.role.name`
-    /// usually names a role that exists already (one to adopt, or someone else's): it is observed
-    /// first, so a foreign role never sees a refused CreateRole (a denied write in CloudTrail).
-    static func isDerivedName(_ roleName: String, for owner: OwnerIdentity) -> Bool {
-        let derived = RoleNaming.derivedName(clusterName: owner.clusterName, namespace: owner.namespace, name: owner.name)
-        return roleName.lowercased() == derived.lowercased()
-    }
-
-    /// Whether `observed` keeps its own path: a role being adopted by name, or one adopted before
-    /// (it carries `RoleAdoption.adoptedTag`). IAM cannot move a role to another path, and an
-    /// adopted role is never recreated: bucket and key policies name its ARN.
-    static func keepsItsPath(_ observed: ObservedRole, decision: OwnershipDecision) -> Bool {
-        switch decision {
-        case .owned, .adoptable:
-            return observed.tag(RoleAdoption.adoptedTag) != nil || isUntagged(observed)
-        case .absent, .foreign:
-            return false
-        }
-    }
-
-    /// The desired role converged in place on `observed`: its path and ARN, and the adopted tag
-    /// that keeps them so on every later reconcile. Adoption by name converges trust, policies
-    /// and attributes in the planner's usual order (permissions removed before the trust
-    /// changes) and adds the ownership tags last: until the very last call the role is still not
-    /// ours, so a crash midway leaves a role that is adopted by name again on the next reconcile,
-    /// and that neither cleanup nor the orphan sweep would delete meanwhile.
-    static func inPlace(_ desired: DesiredRole, keeping observed: ObservedRole) -> DesiredRole {
-        var inPlace = desired
-        inPlace.path = observed.path
-        inPlace.arn = observed.arn
-        inPlace.tags[RoleAdoption.adoptedTag] = "true"
-        return inPlace
-    }
-
-    /// A role with none of the four ownership tags.
-    static func isUntagged(_ observed: ObservedRole) -> Bool {
-        OwnershipTags.keys.allSatisfy { observed.tag($0) == nil }
     }
 
     private enum ExecutionOutcome { case completed, raced }
