@@ -24,6 +24,9 @@ public final class RequestBudget: Sendable {
         self.state = Mutex(State(machine: RequestBudgetState(ratePerSecond: ratePerSecond, burst: burst, now: clock.now)))
     }
 
+    /// Requests waiting for a token now.
+    public var waiting: Int { state.withLock { $0.machine.waiting } }
+
     /// Requests granted so far, and how many of them had to wait (for metrics).
     public var counts: (granted: Int, waited: Int) { state.withLock { ($0.grantedTotal, $0.waitedTotal) } }
 

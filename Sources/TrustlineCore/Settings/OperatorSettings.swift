@@ -24,6 +24,8 @@ public struct OperatorSettings: Sendable, Equatable {
     /// and for a CreateRole that timed out to have landed.
     public var orphanGracePeriod: Duration = OperatorSettings.defaultOrphanGracePeriod
     public var concurrency: Int
+    /// The account-wide IAM request budget (docs/design.md section 12); 0 means none.
+    public var iamRequestsPerSecond: Int = 0
     public var adoptionPolicy: AdoptionPolicy
     /// Globs with `${namespace}` naming untagged roles a resource may adopt through
     /// `spec.role.name` (`RoleAdoption`); empty adopts none.

@@ -84,6 +84,10 @@ public struct SettingKey: Sendable, Hashable {
             "orphanGracePeriod", .duration,
             "Age a role tagged for this cluster must reach before the orphan sweep deletes it when no resource has its uid (default 10m)."),
         SettingKey("concurrency", .integer, "Resources reconciled at once (default 4)."),
+        SettingKey(
+            "iamRequestsPerSecond", .integer,
+            "IAM requests per second this operator may send, shared by reconciles and sweeps; writes go first when both wait; 0 sends at once (default 0).",
+            value: "n"),
         SettingKey("adoptionPolicy", .string, "Never (default) or TaggedOnly.", value: "policy"),
         SettingKey(
             "adoptableRoleNames", .list,

@@ -96,6 +96,7 @@ public enum SettingsLoader {
         settings.resyncPeriod = try reader.duration("resyncPeriod") ?? OperatorSettings.defaultResyncPeriod
         settings.orphanGracePeriod = try reader.duration("orphanGracePeriod") ?? OperatorSettings.defaultOrphanGracePeriod
         settings.concurrency = try reader.integer("concurrency") ?? OperatorSettings.defaultConcurrency
+        settings.iamRequestsPerSecond = try reader.integer("iamRequestsPerSecond") ?? 0
         if let text = try reader.string("adoptionPolicy"), !text.isEmpty {
             guard let policy = AdoptionPolicy.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
                 throw SettingsError(setting: "adoptionPolicy", message: "\"\(text)\" is not a policy; use Never or TaggedOnly")

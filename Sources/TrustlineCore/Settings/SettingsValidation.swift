@@ -27,6 +27,9 @@ public enum SettingsValidation {
         if settings.concurrency < 1 {
             throw SettingsError(setting: "concurrency", message: "must be at least 1")
         }
+        if settings.iamRequestsPerSecond < 0 || settings.iamRequestsPerSecond > 10_000 {
+            throw SettingsError(setting: "iamRequestsPerSecond", message: "must be between 0 (no budget) and 10000 requests per second")
+        }
         if let problem = settings.adoptableRoleNames.lazy.compactMap(RoleAdoption.problem).first {
             throw SettingsError(setting: "adoptableRoleNames", message: problem)
         }

@@ -65,6 +65,18 @@ public final class OperatorMetrics: Sendable {
         }
     }
 
+    /// One IAM request let through by the request budget after `waited` (zero when a token was free).
+    public func recordIAMBudgetWait(_ waited: Duration) {
+        let seconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
+        guard seconds > 0.000_5 else { return }
+        registry.makeCounter(
+            descriptor: Self.name("iam_budget_waited_requests", "total", "IAM requests that waited for the iamRequestsPerSecond budget."))
+            .increment()
+        registry.makeCounter(
+            descriptor: Self.name("iam_budget_wait", "seconds_total", "Time IAM requests spent waiting for the iamRequestsPerSecond budget."))
+            .increment(by: seconds)
+    }
+
     /// One object a list or watch skipped because it does not decode (counted at each sighting:
     /// a relist sees it again). Any value above zero means some resource is being ignored.
     public func recordUndecodableObject(kind: String) {

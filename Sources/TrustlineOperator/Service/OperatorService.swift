@@ -31,8 +31,14 @@ public struct OperatorService: Service {
         logger.info("connecting to Kubernetes", metadata: ["server": "\(kubeConfiguration.server)", "origin": "\(kubeConfiguration.origin)"])
         let kubernetes = KubernetesClient(configuration: kubeConfiguration, logger: logger)
         let metrics = self.metrics
+        // The IAM request budget sits under the metering, so metrics count requests as sent.
+        let budget = settings.iamRequestsPerSecond > 0
+            ? RequestBudget(ratePerSecond: Double(settings.iamRequestsPerSecond), burst: Double(settings.iamRequestsPerSecond))
+            : nil
         let aws = try AWSConnections(environment: options.environment) { service, client in
-            MeteredHTTPClient(wrapping: client, service: service, metrics: metrics)
+            let metered = MeteredHTTPClient(wrapping: client, service: service, metrics: metrics)
+            guard service == "iam", let budget else { return metered }
+            return BudgetedHTTPClient(wrapped: metered, budget: budget, metrics: metrics)
         }
         let resolver = EnvironmentResolver(settings: settings, kubernetes: kubernetes, aws: aws, logger: logger)
         let environment = try await cancelWhenGracefulShutdown { try await resolver.resolve() }
