@@ -157,33 +157,6 @@ public struct SigV4Signer: Sendable {
              includeContentSHA256: includeContentSHA256).headers
     }
 
-    /// The canonical request SigV4 hashes, for the same inputs as `signatureHeaders`.
-    public func canonicalRequest(
-        method: String, url: URL, headers: [(String, String)], body: Data,
-        credentials: AWSCredentials, date: Date, includeContentSHA256: Bool = false
-    ) -> String {
-        sign(method: method, url: url, headers: headers, body: body, credentials: credentials, date: date,
-             includeContentSHA256: includeContentSHA256).canonicalRequest
-    }
-
-    /// The string to sign, for the same inputs as `signatureHeaders`.
-    public func stringToSign(
-        method: String, url: URL, headers: [(String, String)], body: Data,
-        credentials: AWSCredentials, date: Date, includeContentSHA256: Bool = false
-    ) -> String {
-        sign(method: method, url: url, headers: headers, body: body, credentials: credentials, date: date,
-             includeContentSHA256: includeContentSHA256).stringToSign
-    }
-
-    /// The hex signature, for the same inputs as `signatureHeaders`.
-    public func signature(
-        method: String, url: URL, headers: [(String, String)], body: Data,
-        credentials: AWSCredentials, date: Date, includeContentSHA256: Bool = false
-    ) -> String {
-        sign(method: method, url: url, headers: headers, body: body, credentials: credentials, date: date,
-             includeContentSHA256: includeContentSHA256).signature
-    }
-
     /// SHA-256 through the non-generic entry point, over the caller's own storage (no copy).
     private static func sha256(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         SHA256Digest.hash(bytes)

@@ -54,8 +54,8 @@ import Testing
         #expect(headers[2].1 == "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
             + "SignedHeaders=host;x-amz-date;x-amz-security-token, "
             + "Signature=07ec1639c89043aa0e3e2de82b96708f198cceab042d4a97044c66dd9f74e7f8")
-        let canonical = signer.canonicalRequest(
-            method: "GET", url: url, headers: [], body: Data(), credentials: credentials, date: Self.suiteDate)
+        let canonical = signer.sign(
+            SigV4Request(method: "GET", url: url, headers: []), credentials: credentials, date: Self.suiteDate).canonicalRequest
         #expect(canonical.contains("\nx-amz-security-token:\(credentials.sessionToken ?? "")\n"))
     }
 
@@ -91,19 +91,18 @@ import Testing
     ])
     func hostIsDerivedFromTheURLWithNonDefaultPorts(url: String, hostLine: String) throws {
         let signer = SigV4Signer(service: "sts", region: "us-west-2")
-        let canonical = signer.canonicalRequest(
-            method: "POST", url: try #require(URL(string: url)), headers: [], body: Data(),
-            credentials: Self.exampleCredentials, date: Self.suiteDate)
+        let canonical = signer.sign(
+            SigV4Request(method: "POST", url: try #require(URL(string: url)), headers: []),
+            credentials: Self.exampleCredentials, date: Self.suiteDate).canonicalRequest
         let lines = canonical.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.contains(hostLine))
     }
 
     @Test func explicitHostHeaderWinsOverTheURL() throws {
         let signer = SigV4Signer(service: "iam", region: "us-east-1")
-        let canonical = signer.canonicalRequest(
-            method: "POST", url: try #require(URL(string: "http://127.0.0.1:5000/")),
-            headers: [("Host", "iam.amazonaws.com")], body: Data(),
-            credentials: Self.exampleCredentials, date: Self.suiteDate)
+        let canonical = signer.sign(
+            SigV4Request(method: "POST", url: try #require(URL(string: "http://127.0.0.1:5000/")), headers: [("Host", "iam.amazonaws.com")]),
+            credentials: Self.exampleCredentials, date: Self.suiteDate).canonicalRequest
         #expect(canonical.contains("\nhost:iam.amazonaws.com\n"))
         #expect(!canonical.contains("127.0.0.1"))
     }

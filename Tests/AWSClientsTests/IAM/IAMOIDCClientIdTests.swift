@@ -58,9 +58,9 @@ import Testing
         let amzDate = try #require(request.headers["x-amz-date"])
         let date = try #require(formatter.date(from: amzDate))
         let url = try #require(URL(string: request.path, relativeTo: endpoint)?.absoluteURL)
-        let expected = SigV4Signer(service: "iam", region: "us-east-1").signature(
-            method: request.method, url: url, headers: headers, body: Data(request.body.utf8),
-            credentials: .testDefault, date: date)
+        let expected = SigV4Signer(service: "iam", region: "us-east-1").sign(
+            SigV4Request(method: request.method, url: url, headers: headers, body: Data(request.body.utf8)),
+            credentials: .testDefault, date: date).signature
         #expect(fields["Signature"] == expected, "the signature covers the request as received")
     }
 
