@@ -252,6 +252,25 @@ import Testing
         }
     }
 
+    @Test func dryRunReachesOnlyWebhooksWithoutSideEffects() async throws {
+        try await WebhookServer.with(WebhookServer.patching(Self.identityPatch)) { webhook in
+            try await ServerFixture.with { fixture in
+                try await configure(fixture, "trustline", webhooks: [Self.webhook(clientConfig: Self.urlConfig(webhook))])
+                let dry = try await fixture.curl("POST", "/api/v1/namespaces/default/pods?dryRun=All", json: Self.pod())
+                #expect(dry.status == 201, "\(dry.raw)")
+                #expect(dry.body[path: ["spec", "volumes"]]?.arrayValue?.first?["name"] == "aws-iam-token")
+                #expect(webhook.reviews.first?[path: ["request", "dryRun"]] == true)
+                #expect(try await fixture.curl("GET", "/api/v1/namespaces/default/pods/app").status == 404)
+                var unknown = Self.webhook("unknown.example", clientConfig: Self.urlConfig(webhook))
+                unknown["sideEffects"] = "Unknown"
+                try await configure(fixture, "unknown", webhooks: [unknown])
+                let refused = try await fixture.curl("POST", "/api/v1/namespaces/default/pods?dryRun=All", json: Self.pod())
+                #expect(refused.status == 400, "\(refused.raw)")
+                #expect(refused.body["message"] == "admission webhook \"unknown.example\" does not support dry run")
+            }
+        }
+    }
+
     @Test func kubectlCreateShowsTheInjectedEnvironment() async throws {
         try await WebhookServer.with(WebhookServer.patching(Self.identityPatch)) { webhook in
             try await ServerFixture.with { fixture in
