@@ -252,6 +252,26 @@ import Testing
         }
     }
 
+    @Test func aSlowWebhookTimesOutAfterTimeoutSeconds() async throws {
+        let slow: WebhookServer.Answer = { request in
+            Thread.sleep(forTimeInterval: 2.5)
+            return (200, WebhookServer.review(for: request))
+        }
+        try await WebhookServer.with(slow) { webhook in
+            try await ServerFixture.with { fixture in
+                var hook = Self.webhook(clientConfig: Self.urlConfig(webhook))
+                hook["timeoutSeconds"] = 1
+                try await configure(fixture, "slow", webhooks: [hook])
+                let started = ContinuousClock.now
+                let refused = try await createPod(fixture)
+                #expect(ContinuousClock.now - started < .seconds(2.4), "the call is cut at timeoutSeconds, not when the webhook answers")
+                #expect(refused.status == 500, "\(refused.raw)")
+                let message = refused.body["message"]?.stringValue ?? ""
+                #expect(message.contains("?timeout=1s\": timed out"), "\(message)")
+            }
+        }
+    }
+
     @Test func dryRunReachesOnlyWebhooksWithoutSideEffects() async throws {
         try await WebhookServer.with(WebhookServer.patching(Self.identityPatch)) { webhook in
             try await ServerFixture.with { fixture in
