@@ -111,6 +111,8 @@ let package = Package(
         .target(
             name: "KubeTestServer",
             dependencies: [
+                // libcurl with the webhook's caBundle as the only trusted CA, for admission webhook calls.
+                "HTTPTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -172,7 +174,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer"], exclude: ["Fixtures"]),
+        // Hummingbird serves the HTTPS admission webhooks the webhook tests call.
+        .testTarget(
+            name: "KubeTestServerTests",
+            dependencies: [
+                "KubeTestServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+            ],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["KubeTestServer", "KubeClient", "KubeModels", "AWSClients", "TrustlineCore", "HTTPTransport", "TestSupport"]

@@ -13,6 +13,8 @@ struct APIHandler: Sendable {
     let bookmarkInterval: Duration
     let logger: Logger?
     var denials = DenialCounter()
+    /// `NAMESPACE/NAME` of a webhook Service to `HOST:PORT` (`KubeTestServerOptions.webhookServiceHosts`).
+    var webhookServiceHosts: [String: String] = [:]
 
     var authorizer: RBACAuthorizer { RBACAuthorizer(store: store) }
 
@@ -90,7 +92,7 @@ struct APIHandler: Sendable {
                 let body = try ResourceHandler(api: self).parseBody(exchange)
                 return try SelfSubjectAccessReviewHandler(authorizer: authorizer).create(body, user: user)
             }
-            return try await routeAuthenticated(exchange)
+            return try await routeAuthenticated(exchange, user: user)
         } catch let error as APIError {
             return Reply.error(error)
         } catch {
@@ -98,7 +100,7 @@ struct APIHandler: Sendable {
         }
     }
 
-    private func routeAuthenticated(_ exchange: HTTPExchange) async throws -> Response {
+    private func routeAuthenticated(_ exchange: HTTPExchange, user: AuthenticatedUser) async throws -> Response {
         let segments = exchange.path.split(separator: "/").map(String.init)
         let types = try store.read { Array($0.typesByPath.values) }
         guard exchange.method == "GET" || segments.count > 2 else { throw APIError.methodNotAllowed(exchange.method) }
@@ -107,7 +109,7 @@ struct APIHandler: Sendable {
             if segments.count == 1 { return Reply.json(Discovery.coreVersions(serverAddress: exchange.host)) }
             guard segments[1] == "v1" else { throw APIError.pathNotFound }
             if segments.count == 2 { return Reply.json(Discovery.resourceList(group: "", version: "v1", types: types)) }
-            return try await ResourceHandler(api: self).handle(exchange, group: "", version: "v1", rest: Array(segments.dropFirst(2)))
+            return try await ResourceHandler(api: self, user: user).handle(exchange, group: "", version: "v1", rest: Array(segments.dropFirst(2)))
         case "apis":
             if segments.count == 1 { return Reply.json(Discovery.groupList(types)) }
             let group = segments[1]
@@ -122,7 +124,7 @@ struct APIHandler: Sendable {
             }
             guard versions.contains(segments[2]) else { throw APIError.pathNotFound }
             if segments.count == 3 { return Reply.json(Discovery.resourceList(group: group, version: segments[2], types: types)) }
-            return try await ResourceHandler(api: self).handle(exchange, group: group, version: segments[2], rest: Array(segments.dropFirst(3)))
+            return try await ResourceHandler(api: self, user: user).handle(exchange, group: group, version: segments[2], rest: Array(segments.dropFirst(3)))
         case "openapi":
             return try openAPI(exchange, segments: segments, types: types)
         default:

@@ -16,6 +16,10 @@ public struct KubeTestServerOptions: Sendable {
     public var bookmarkInterval: Duration = .seconds(60)
     /// Log one line per request to stderr.
     public var logRequests: Bool = false
+    /// Where admission webhooks that name a Service (`clientConfig.service`) are reached:
+    /// `"NAMESPACE/NAME"` to `"HOST:PORT"`. A test-server-only mapping: it cannot route to
+    /// Services. The serving certificate is checked against HOST, not `NAME.NAMESPACE.svc`.
+    public var webhookServiceHosts: [String: String] = [:]
 
     public init() {}
 }
@@ -27,7 +31,14 @@ public struct KubeTestServerOptions: Sendable {
 /// Requests are authenticated (the admin token is `system:masters`; ServiceAccount tokens it
 /// minted; no token is `system:anonymous`) and authorized with RBAC (`Authorization/`).
 ///
-/// Known differences from a real API server: no admission webhooks; RBAC objects are not
+/// Mutating admission webhooks are called on CREATE (`Admission/`); pods are stored and validated
+/// where webhooks touch them (`Pods/`) but never run.
+///
+/// Known differences from a real API server: webhooks are called on CREATE only, no validating
+/// webhooks, `matchConditions` are not evaluated (the webhook is called), audit annotations and
+/// warnings in webhook answers are dropped, Services are reached through `webhookServiceHosts`;
+/// no built-in pod admission beyond `serviceAccountName` defaulting (no token volume is added,
+/// the ServiceAccount need not exist); pod updates are not validated; RBAC objects are not
 /// validated beyond the generic checks and creating them is not checked for privilege
 /// escalation; no aggregated ClusterRoles; server-side apply
 /// tracks fields per applier (not fields written by update or merge patch) and writes no
@@ -74,7 +85,8 @@ public final class KubeTestServer: Sendable {
         let denials = DenialCounter()
         let handler = APIHandler(
             store: store, faults: faults, tokens: tokens, adminToken: bearerToken,
-            bookmarkInterval: options.bookmarkInterval, logger: options.logRequests ? logger : nil, denials: denials)
+            bookmarkInterval: options.bookmarkInterval, logger: options.logRequests ? logger : nil, denials: denials,
+            webhookServiceHosts: options.webhookServiceHosts)
 
         let (started, startedContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = Application(

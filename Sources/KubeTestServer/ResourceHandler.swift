@@ -15,6 +15,8 @@ struct ResourceAddress: Sendable {
 /// deletecollection, the status subresource and `serviceaccounts/{name}/token`.
 struct ResourceHandler: Sendable {
     let api: APIHandler
+    /// Who asked (sent to admission webhooks as `userInfo`).
+    var user: AuthenticatedUser? = nil
     var store: ObjectStore { api.store }
 
     func handle(_ exchange: HTTPExchange, group: String, version: String, rest: [String]) async throws -> Response {
@@ -44,7 +46,9 @@ struct ResourceHandler: Sendable {
             }
             return Reply.json(object)
         case ("POST", nil, nil):
-            let body = view.incoming(try parseBody(exchange))
+            let body = try await MutatingAdmission(serviceHosts: api.webhookServiceHosts, logger: api.logger).admitCreate(
+                view.incoming(try parseBody(exchange)), type: type, namespace: address.namespace, store: store, user: user,
+                dryRun: exchange.isDryRun)
             let created = try store.write {
                 try $0.create(type: type, namespace: address.namespace, body: body, dryRun: exchange.isDryRun, strictFields: exchange.strictFields)
             }

@@ -99,6 +99,10 @@ extension ResourceType {
             plural: "customresourcedefinitions", singular: "customresourcedefinition", namespaced: false,
             shortNames: ["crd", "crds"], categories: ["api-extensions"], hasStatusSubresource: true,
             tracksGeneration: true),
+        // Pods are stored and validated (docs/design.md section 8: what webhooks write must be refused as a cluster would), never run.
+        ResourceType(
+            group: "", version: "v1", kind: "Pod", plural: "pods", singular: "pod", namespaced: true,
+            shortNames: ["po"], categories: ["all"], hasStatusSubresource: true),
         ResourceType(
             group: "", version: "v1", kind: "Service", plural: "services", singular: "service", namespaced: true,
             shortNames: ["svc"], categories: ["all"], hasStatusSubresource: true),

@@ -119,6 +119,10 @@ extension StoreState {
             try CustomResourceDefinitions.prepare(&object, existingTypes: Array(typesByPath.values))
         case "secrets":
             Self.normalizeSecret(&object)
+        case "pods":
+            PodDefaults.apply(&object)
+            let errors = PodValidation.validate(object)
+            if !errors.isEmpty { throw APIError.invalid(kind: type.kind, group: type.group, name: object.name, errors: errors) }
         default:
             break
         }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KubeTestServer
 
-/// `kube-test-server [--port N] [--kubeconfig-out PATH] [--issuer URL]`: serves until SIGTERM or
+/// `kube-test-server [--port N] [--kubeconfig-out PATH] [--issuer URL] [--webhook-service-host NS/NAME=HOST:PORT]`: serves until SIGTERM or
 /// SIGINT; the kubeconfig is written once the server accepts connections.
 @main
 struct KubeTestServerCommand: AsyncParsableCommand {
@@ -25,6 +25,13 @@ struct KubeTestServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("watch-history"), help: "Watch events kept for resuming watches.")
     var watchHistory: Int = 1000
 
+    @Option(
+        name: .customLong("webhook-service-host"),
+        help: ArgumentHelp(
+            "Test-server-only: where an admission webhook's clientConfig.service is reached, as NAMESPACE/NAME=HOST:PORT (repeatable).",
+            valueName: "NAMESPACE/NAME=HOST:PORT"))
+    var webhookServiceHosts: [String] = []
+
     @Flag(name: .shortAndLong, help: "Log each request to stderr.")
     var verbose = false
 
@@ -34,6 +41,25 @@ struct KubeTestServerCommand: AsyncParsableCommand {
             throw ValidationError("--issuer must be an https:// URL, got \(issuer)")
         }
         guard bookmarkInterval > 0 else { throw ValidationError("--bookmark-interval must be positive") }
+        _ = try serviceHostMap()
+    }
+
+    /// `NAMESPACE/NAME=HOST:PORT` entries as the options' map; a malformed entry names itself.
+    func serviceHostMap() throws -> [String: String] {
+        var map: [String: String] = [:]
+        for entry in webhookServiceHosts {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            let service = parts.first?.split(separator: "/", omittingEmptySubsequences: false) ?? []
+            let address = parts.count == 2 ? parts[1] : ""
+            let port = address.split(separator: ":").last.flatMap { Int($0) }
+            guard service.count == 2, !service[0].isEmpty, !service[1].isEmpty, address.contains(":"), let port,
+                (1...65535).contains(port)
+            else {
+                throw ValidationError("--webhook-service-host must be NAMESPACE/NAME=HOST:PORT (e.g. trustline-system/trustline-webhook=127.0.0.1:9443), got \(entry)")
+            }
+            map[parts[0]] = address
+        }
+        return map
     }
 
     func run() async throws {
@@ -43,6 +69,7 @@ struct KubeTestServerCommand: AsyncParsableCommand {
         options.bookmarkInterval = .seconds(bookmarkInterval)
         options.watchHistoryLimit = watchHistory
         options.logRequests = verbose
+        options.webhookServiceHosts = try serviceHostMap()
         let server = try await KubeTestServer.start(options)
         if let kubeconfigOut {
             try server.writeKubeconfig(to: kubeconfigOut)

@@ -47,4 +47,12 @@ import Testing
         #expect(output.status != 0)
         #expect(output.stderr.contains("--port must be between 0 and 65535"))
     }
+
+    @Test(arguments: ["trustline-system/webhook", "webhook=127.0.0.1:9443", "a/b=127.0.0.1:0", "a/=127.0.0.1:1"])
+    func rejectsAMalformedWebhookServiceHost(_ entry: String) async throws {
+        let output = try await Subprocess.run(try Self.executablePath(), ["--webhook-service-host", entry])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("--webhook-service-host must be NAMESPACE/NAME=HOST:PORT"), "\(output.description)")
+        #expect(output.stderr.contains(entry), "\(output.description)")
+    }
 }
