@@ -19,7 +19,8 @@ import Testing
         let response = try await fixture.curl("POST", tokenPath, json: ["spec": ["audiences": ["sts.amazonaws.com"]]])
         #expect(response.status == 201)
         let token = try #require(response.body[path: ["status", "token"]]?.stringValue)
-        let header = try JSONValue.parse(try #require(Base64URL.decode(try #require(token.split(separator: ".").first))))
+        let encodedHeader = try #require(token.split(separator: ".").first)
+        let header = try JSONValue.parse(try #require(Base64URL.decode(encodedHeader)))
         return (token, header["kid"]?.stringValue)
     }
 
