@@ -163,6 +163,14 @@ public final class KubeTestServer: Sendable {
         try Data(kubeconfigYAML().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
+    /// Rotates the service-account signing key: tokens minted from now on are signed with a new
+    /// key, `/openid/v1/jwks` serves it beside the previous ones, and tokens signed with those
+    /// still authenticate. Returns the new key id (`kid`).
+    @discardableResult
+    public func rotateServiceAccountSigningKey() throws -> String {
+        try tokens.rotateSigningKey()
+    }
+
     /// Requests answered 403 Forbidden by RBAC since the server started.
     public var forbiddenResponseCount: Int { denials.forbidden }
 

@@ -3,18 +3,40 @@ import Foundation
 import Synchronization
 import _CryptoExtras
 
-/// Mints ServiceAccount tokens (TokenRequest) as RS256 JWTs and publishes the key as JWKS, with
+/// Mints ServiceAccount tokens (TokenRequest) as RS256 JWTs and publishes the keys as JWKS, with
 /// OIDC discovery, so code that verifies IRSA tokens can verify ours the same way.
+///
+/// Key rotation (`rotateSigningKey`) works as on a real API server given a new
+/// `--service-account-signing-key-file` with the old public key kept in a further
+/// `--service-account-key-file`: new tokens are signed with the new key, and the JWKS and the
+/// authenticator accept both, so tokens already handed out stay valid.
 final class TokenIssuer: Sendable {
+    /// One RSA key and its key id.
+    struct SigningKey: Sendable {
+        let privateKey: _RSA.Signing.PrivateKey
+        let keyID: String
+
+        init(_ privateKey: _RSA.Signing.PrivateKey) {
+            self.privateKey = privateKey
+            // As kube-apiserver: the key id is the base64url SHA-256 of the public key's DER.
+            keyID = Base64URL.encode(Data(SHA256.hash(data: privateKey.publicKey.derRepresentation)))
+        }
+    }
+
     private let issuerURL: Mutex<String>
-    let privateKey: _RSA.Signing.PrivateKey
-    let keyID: String
+    /// The signing key first, then the retired keys still accepted, newest first.
+    private let keys: Mutex<[SigningKey]>
 
     /// The issuer is known only once the port is bound, so it is set after construction.
     var issuer: String {
         get { issuerURL.withLock { $0 } }
         set { issuerURL.withLock { $0 = newValue } }
     }
+
+    /// The key new tokens are signed with.
+    var signingKey: SigningKey { keys.withLock { $0[0] } }
+    /// Every key a token may be signed with: the signing key and those rotated out.
+    var verificationKeys: [SigningKey] { keys.withLock { $0 } }
 
     /// RSA-2048 generation costs ~100 ms of CPU in debug builds; servers in one process (parallel
     /// tests) share one key, as the servers of one cluster share the service-account key.
@@ -24,9 +46,16 @@ final class TokenIssuer: Sendable {
 
     init(issuer: String) throws {
         issuerURL = Mutex(issuer)
-        privateKey = try Self.sharedKey.get()
-        // As kube-apiserver: the key id is the base64url SHA-256 of the public key's DER.
-        keyID = Base64URL.encode(Data(SHA256.hash(data: privateKey.publicKey.derRepresentation)))
+        keys = Mutex([SigningKey(try Self.sharedKey.get())])
+    }
+
+    /// Signs new tokens with a fresh key from now on, keeping the previous ones for verification
+    /// and in the JWKS. Returns the new key id.
+    @discardableResult
+    func rotateSigningKey() throws -> String {
+        let fresh = SigningKey(try _RSA.Signing.PrivateKey(keySize: .bits2048))
+        keys.withLock { $0.insert(fresh, at: 0) }
+        return fresh.keyID
     }
 
     struct Claims: Sendable {
@@ -48,7 +77,8 @@ final class TokenIssuer: Sendable {
         if let bound = claims.boundObject, let kind = bound["kind"]?.stringValue {
             kubernetesClaims[kind.lowercased()] = ["name": bound["name"] ?? "", "uid": bound["uid"] ?? ""]
         }
-        let header: JSONValue = ["alg": "RS256", "kid": .string(keyID)]
+        let key = signingKey
+        let header: JSONValue = ["alg": "RS256", "kid": .string(key.keyID)]
         let payload: JSONValue = [
             "aud": .array(claims.audiences.map { .string($0) }),
             "exp": .int(expiry), "iat": .int(issuedAt), "nbf": .int(issuedAt),
@@ -57,19 +87,21 @@ final class TokenIssuer: Sendable {
             "kubernetes.io": kubernetesClaims,
         ]
         let signingInput = Base64URL.encode(header.serialized()) + "." + Base64URL.encode(payload.serialized())
-        let signature = try privateKey.signature(for: SHA256.hash(data: Data(signingInput.utf8)), padding: .insecurePKCS1v1_5)
+        let signature = try key.privateKey.signature(for: SHA256.hash(data: Data(signingInput.utf8)), padding: .insecurePKCS1v1_5)
         return (signingInput + "." + Base64URL.encode(signature.rawRepresentation), Date(timeIntervalSince1970: TimeInterval(expiry)))
     }
 
     func jwks() throws -> JSONValue {
-        let primitives = try privateKey.publicKey.getKeyPrimitives()
-        return [
-            "keys": [[
-                "use": "sig", "kty": "RSA", "kid": .string(keyID), "alg": "RS256",
+        var published: [JSONValue] = []
+        for key in verificationKeys {
+            let primitives = try key.privateKey.publicKey.getKeyPrimitives()
+            published.append([
+                "use": "sig", "kty": "RSA", "kid": .string(key.keyID), "alg": "RS256",
                 "n": .string(Base64URL.encode(primitives.modulus)),
                 "e": .string(Base64URL.encode(primitives.publicExponent)),
-            ]]
-        ]
+            ])
+        }
+        return ["keys": .array(published)]
     }
 
     var openIDConfiguration: JSONValue {

@@ -3,7 +3,7 @@ import Foundation
 import _CryptoExtras
 
 /// Authenticates the ServiceAccount tokens this server minted (TokenRequest), with the checks the
-/// API server's bound-token authenticator makes: RS256 signature by the server's key, issuer,
+/// API server's bound-token authenticator makes: RS256 signature by one of the server's keys, issuer,
 /// an audience the API server accepts, `nbf`/`exp`, and the ServiceAccount (and a bound Secret)
 /// still existing with the uid the token names. Any failure is nil, which the caller answers
 /// with a bare 401, as Kubernetes does.
@@ -23,9 +23,12 @@ struct ServiceAccountTokenAuthenticator: Sendable {
             let signature = Base64URL.decode(parts[2])
         else { return nil }
         let signingInput = Data("\(parts[0]).\(parts[1])".utf8)
-        guard tokens.privateKey.publicKey.isValidSignature(
-            _RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA256.hash(data: signingInput),
-            padding: .insecurePKCS1v1_5)
+        // Any key of the issuer's, as with several --service-account-key-file after a rotation.
+        let digest = SHA256.hash(data: signingInput)
+        guard tokens.verificationKeys.contains(where: {
+            $0.privateKey.publicKey.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: digest, padding: .insecurePKCS1v1_5)
+        })
         else { return nil }
         guard claims["iss"]?.stringValue == tokens.issuer, Self.audiences(claims["aud"]).contains(where: apiAudiences.contains)
         else { return nil }

@@ -16,6 +16,10 @@ public struct OperatorSettings: Sendable, Equatable {
     /// Applied to every role when set.
     public var permissionsBoundaryArn: String?
     public var manageOidcProvider: Bool
+    /// The bucket OIDC publishing writes to (docs/design.md section 11); nil: no publishing.
+    public var oidcPublishBucket: String? = nil
+    /// Key prefix inside `oidcPublishBucket`, also the published issuer's path; empty for none.
+    public var oidcPublishPrefix: String = ""
     /// Empty: all namespaces.
     public var watchNamespaces: [String]
     public var resyncPeriod: Duration

@@ -78,6 +78,8 @@ public struct SettingKey: Sendable, Hashable {
         SettingKey("rolePath", .string, "IAM path of the roles (default /trustline/).", value: "path"),
         SettingKey("permissionsBoundaryArn", .string, "Permissions boundary applied to every role.", value: "arn"),
         SettingKey("manageOidcProvider", .bool, "Create the IAM OIDC provider if missing (default false)."),
+        SettingKey("oidcPublishBucket", .string, "S3 bucket the operator publishes the cluster's OIDC discovery documents to; its issuer becomes https://BUCKET.s3.REGION.amazonaws.com (default: no publishing).", value: "bucket"),
+        SettingKey("oidcPublishPrefix", .string, "Key prefix of the published documents inside oidcPublishBucket, also the issuer's path (default none).", value: "prefix"),
         SettingKey("watchNamespaces", .list, "Namespaces to watch (default all).", value: "ns,..."),
         SettingKey("resyncPeriod", .duration, "IAM drift check period, jittered by at most 10% (default 10m)."),
         SettingKey(

@@ -92,6 +92,8 @@ public enum SettingsLoader {
         settings.rolePath = try reader.string("rolePath").flatMap { $0.isEmpty ? nil : $0 } ?? OperatorSettings.defaultRolePath
         settings.permissionsBoundaryArn = try reader.string("permissionsBoundaryArn").flatMap { $0.isEmpty ? nil : $0 }
         settings.manageOidcProvider = try reader.bool("manageOidcProvider") ?? false
+        settings.oidcPublishBucket = try reader.string("oidcPublishBucket").flatMap { $0.isEmpty ? nil : $0 }
+        settings.oidcPublishPrefix = try reader.string("oidcPublishPrefix") ?? ""
         settings.watchNamespaces = try reader.list("watchNamespaces") ?? []
         settings.resyncPeriod = try reader.duration("resyncPeriod") ?? OperatorSettings.defaultResyncPeriod
         settings.orphanGracePeriod = try reader.duration("orphanGracePeriod") ?? OperatorSettings.defaultOrphanGracePeriod

@@ -18,6 +18,12 @@ public enum SettingsValidation {
         if let boundary = settings.permissionsBoundaryArn, !IAMNames.isManagedPolicyArn(boundary) {
             throw SettingsError(setting: "permissionsBoundaryArn", message: "\"\(boundary)\" is not a managed policy ARN like arn:aws:iam::123456789012:policy/boundary")
         }
+        if let bucket = settings.oidcPublishBucket, let problem = OIDCPublishTarget.bucketProblem(bucket, explicitIssuer: settings.oidcIssuer != nil) {
+            throw SettingsError(setting: "oidcPublishBucket", message: problem)
+        }
+        if let problem = OIDCPublishTarget.prefixProblem(settings.oidcPublishPrefix) {
+            throw SettingsError(setting: "oidcPublishPrefix", message: problem)
+        }
         if settings.resyncPeriod <= .zero {
             throw SettingsError(setting: "resyncPeriod", message: "must be positive, e.g. 10m")
         }

@@ -16,7 +16,7 @@ public struct MeteredHTTPClient: HTTPClient {
     }
 
     public func send(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
-        let action = Self.action(ofFormBody: request.body)
+        let action = service == "s3" ? Self.action(ofS3Method: request.method) : Self.action(ofFormBody: request.body)
         do {
             let response = try await wrapped.send(request)
             metrics.recordAWSRequest(service: service, action: action, code: Self.code(of: response))
@@ -40,6 +40,16 @@ public struct MeteredHTTPClient: HTTPClient {
             }
         }
         return "Unknown"
+    }
+
+    /// S3 is a REST API: the method names the object call (the operator makes no other S3 call).
+    static func action(ofS3Method method: String) -> String {
+        switch method {
+        case "GET": return "GetObject"
+        case "PUT": return "PutObject"
+        case "HEAD": return "HeadObject"
+        default: return method
+        }
     }
 
     /// `OK` for 2xx, else the `<Code>` of the error document, else `HTTP<status>`.

@@ -2,7 +2,8 @@ import ControllerRuntime
 import Prometheus
 
 /// The operator's Prometheus metrics (issue 4): reconciles by result, reconcile duration, AWS
-/// requests by service/action/code, IAM writes by action, queue depth and managed resources.
+/// requests by service/action/code, IAM writes by action, queue depth and managed resources,
+/// and OIDC publishing passes and writes (docs/design.md section 11).
 /// One registry per process, served as text by `HTTPEndpoints.metrics`.
 public final class OperatorMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
@@ -103,6 +104,23 @@ public final class OperatorMetrics: Sendable {
             descriptor: Self.name("orphan_roles_deleted", "total", "Roles the orphan sweep deleted: tagged for this cluster, but for no live resource or a role it no longer names."),
             labels: []
         ).increment(by: Int64(count))
+    }
+
+    /// One OIDC publishing pass (`OIDCPublisher`): `unchanged` (the bucket already held both
+    /// documents), `written` (at least one was put) or `failed`.
+    public func recordOIDCPublishCheck(result: String) {
+        registry.makeCounter(
+            descriptor: Self.name("oidc_publish_checks", "total", "OIDC publishing passes by result: unchanged, written, failed."),
+            labels: [("result", result)]
+        ).increment()
+    }
+
+    /// One published object put to S3, by object (`openid-configuration` or `jwks`): a steady state adds none.
+    public func recordOIDCObjectWrite(object: String) {
+        registry.makeCounter(
+            descriptor: Self.name("oidc_publish_writes", "total", "Objects OIDC publishing put to S3, by object (openid-configuration, jwks)."),
+            labels: [("object", object)]
+        ).increment()
     }
 
     public func setManagedResources(_ count: Int) {

@@ -30,6 +30,8 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
     /// The watch caches the resource and ServiceAccounts are read from, never a GET (see
     /// `ReconcileCache`): in the operator, the running term's caches (`CurrentTermCache`).
     let cache: any ReconcileCache
+    /// Says on each resource when the issuer cannot be used by real STS (docs/design.md section 11).
+    let issuerNotice: IssuerReachabilityNotice
 
     /// - Parameters:
     ///   - settings: the operator's settings (cluster name, role path, boundary, guardrails, adoption).
@@ -54,6 +56,7 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         self.logger = logger
         self.blockedRetryInterval = blockedRetryInterval
         self.oidcProviders = OIDCProviderCheck(iam: iam, clock: clock, refreshInterval: settings.resyncPeriod)
+        self.issuerNotice = IssuerReachabilityNotice(issuer: environment.oidcIssuer)
         self.managedPolicies = ManagedPolicyCatalog(iam: iam, clock: clock, versionLifetime: settings.resyncPeriod)
     }
 
@@ -161,7 +164,10 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
             try await ServiceAccountConvergence.releasePrevious(
                 of: resource, replacedBy: rendered, using: ServiceAccountRelease(kubernetes: kubernetes), logger: logger)
             let message = "role \(role.roleArn) is in place for ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName)"
-            return await finish(.converged(message: message), fields: fields, resource: resource, result: .done, logger: logger)
+                + issuerNotice.readyMessageSuffix
+            let result = await finish(.converged(message: message), fields: fields, resource: resource, result: .done, logger: logger)
+            await issuerNotice.warnOnce(about: resource, events: events)
+            return result
         } catch {
             if error.reason == .roleConflict { fields.roleArn = nil }
             return await report(error, fields: fields, resource: resource, logger: logger)

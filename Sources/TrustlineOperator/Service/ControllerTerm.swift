@@ -6,7 +6,8 @@ import TrustlineCore
 
 /// One term of the WorkloadAwsAccess controller (a leadership term, or the whole run without
 /// leader election): fresh reflectors and a fresh `Controller` (a stopped controller does not
-/// restart) around the one reconciler, plus the orphan sweep and the queue and cache gauges.
+/// restart) around the one reconciler, plus the orphan sweep, OIDC publishing's periodic check
+/// and the queue and cache gauges.
 /// `run` returns once the controller drained after a graceful shutdown, and is cancelled when
 /// leadership is lost; it throws when the controller fails.
 struct ControllerTerm: Sendable {
@@ -15,6 +16,8 @@ struct ControllerTerm: Sendable {
     let reconciler: WorkloadAwsAccessReconciler
     /// The handle the reconciler reads; this term's caches are served through it while it runs.
     let cache: CurrentTermCache
+    /// Set when `oidcPublishBucket` is: re-checked once per resync period while this term runs.
+    let publisher: OIDCPublisher?
     let metrics: OperatorMetrics
     let health: OperatorHealth
     let logger: Logger
@@ -54,6 +57,7 @@ struct ControllerTerm: Sendable {
                     }
                 }
                 group.addTask { await sweepOrphans(watches) }
+                if let publisher { group.addTask { await republish(publisher) } }
                 group.addTask {
                     while !Task.isCancelled {
                         metrics.setQueue(controller.queueMetrics)
@@ -63,6 +67,23 @@ struct ControllerTerm: Sendable {
                 }
                 defer { group.cancelAll() }
                 try await group.next()
+            }
+        }
+    }
+
+    /// OIDC publishing's periodic check (docs/design.md section 11): once per resync period, after
+    /// the check made at start. A failed pass (an issuer changed under the operator included) is
+    /// logged and counted, and tried again at the next period; it does not stop reconciling.
+    private func republish(_ publisher: OIDCPublisher) async {
+        var logger = logger
+        logger[metadataKey: "task"] = "oidc-publish"
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: settings.resyncPeriod) } catch { return }
+            do {
+                let report = try await publisher.publish(logger: logger)
+                logger.debug("OIDC publishing checked", metadata: ["written": "\(report.written)"])
+            } catch {
+                logger.warning("OIDC publishing failed: \(error.description); trying again at the next resync")
             }
         }
     }

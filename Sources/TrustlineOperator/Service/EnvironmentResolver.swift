@@ -6,8 +6,9 @@ import KubeClient
 import Logging
 import TrustlineCore
 
-/// Resolves the `OperatorEnvironment` once at start: the OIDC issuer (setting, else the API
-/// server's `/.well-known/openid-configuration`), the account (setting, else STS
+/// Resolves the `OperatorEnvironment` once at start: the OIDC issuer (the published one when
+/// `oidcPublishBucket` is set, else the setting, else the API server's
+/// `/.well-known/openid-configuration`), the account (setting, else STS
 /// GetCallerIdentity), the partition (from the region) and, when the operator manages the OIDC
 /// provider, the thumbprint of the issuer's CA.
 public struct EnvironmentResolver: Sendable {
@@ -37,12 +38,32 @@ public struct EnvironmentResolver: Sendable {
         logger.info(
             "environment resolved",
             metadata: ["oidcIssuer": "\(issuer)", "awsAccountId": "\(account)", "partition": "\(environment.partition)"])
+        if case .unreachable(let reason) = IssuerReachability.classify(issuer) {
+            logger.warning(
+                "the OIDC issuer cannot be used by real AWS STS: roles are created, but no pod can assume them until the API server's --service-account-issuer is a public HTTPS URL (docs/design.md section 11)",
+                metadata: ["oidcIssuer": "\(issuer)", "reason": "\(reason)"])
+        }
         return environment
     }
 
     func oidcIssuer() async throws -> String {
+        if let bucket = settings.oidcPublishBucket {
+            return try Self.publishedIssuer(bucket: bucket, settings: settings, region: aws.region)
+        }
         if let configured = settings.oidcIssuer { return configured }
         return try await Self.discoverIssuer(kubernetes: kubernetes)
+    }
+
+    /// The issuer OIDC publishing serves (docs/design.md section 11): `oidcIssuer` when set (a
+    /// host in front of the bucket), else the bucket's regional S3 URL, which needs the region.
+    static func publishedIssuer(bucket: String, settings: OperatorSettings, region: String?) throws -> String {
+        if let explicit = settings.oidcIssuer {
+            return OIDCPublication.issuer(bucket: bucket, prefix: settings.oidcPublishPrefix, region: region ?? "", explicitIssuer: explicit)
+        }
+        guard let region, !region.isEmpty else {
+            throw Failure(description: "oidcPublishBucket \(bucket) needs the bucket's region to name the issuer https://\(bucket).s3.REGION.amazonaws.com; set AWS_REGION (or AWS_DEFAULT_REGION)")
+        }
+        return OIDCPublication.issuer(bucket: bucket, prefix: settings.oidcPublishPrefix, region: region, explicitIssuer: nil)
     }
 
     /// The issuer the API server announces at `/.well-known/openid-configuration`.

