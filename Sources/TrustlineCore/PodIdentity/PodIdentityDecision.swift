@@ -3,12 +3,11 @@ import KubeModels
 /// Whether a pod gets AWS credentials injected, and which (docs/pod-identity-webhook.md). Pure:
 /// the webhook shell hands in what its cache holds.
 ///
-/// The `WorkloadAwsAccess` that claims the pod's ServiceAccount decides, with its role ARN derived
-/// exactly as the operator derives it (`AccessEvaluation`). A resource wins over the
-/// ServiceAccount's own annotation because the annotation lags behind the resource: it is written
-/// by a reconcile after the resource is created or renamed, and a pod admitted in between would
-/// otherwise start with no role or the old one. Only a ServiceAccount that no resource claims is
-/// taken at its annotation's word.
+/// The `WorkloadAwsAccess` the operator lets write the pod's ServiceAccount decides
+/// (`ServiceAccountClaim`), with its role ARN derived exactly as the operator derives it
+/// (`AccessEvaluation`): a pod admitted before the reconcile has annotated the ServiceAccount is
+/// injected all the same. An annotation the operator may not take over stays in force, and a
+/// ServiceAccount no resource may write is taken at its annotation's word.
 public enum PodIdentityDecision {
     /// - Parameters:
     ///   - namespace: the pod's namespace.
@@ -22,8 +21,17 @@ public enum PodIdentityDecision {
     ) -> PodIdentityInjection? {
         let account = serviceAccount.flatMap { $0.metadata.namespace == namespace && $0.metadata.name == serviceAccountName ? $0 : nil }
         let claimants = accesses.filter { $0.namespace == namespace && RoleNaming.serviceAccountName(for: $0) == serviceAccountName }
-        if let winner = winningClaimant(claimants, serviceAccount: account) {
-            return injection(for: winner, configuration: configuration)
+        // The claimant the operator lets write the ServiceAccount, by its own rule: the same one
+        // whose role the annotation carries (or soon will). When none may (the annotation is
+        // someone else's: ServiceAccountConflict), the annotation stays in force, so it decides.
+        let live = claimants.filter { $0.metadata.deletionTimestamp == nil }.sorted(by: ServiceAccountClaim.isOlder)
+        for claimant in live {
+            guard let access = evaluated(claimant, configuration: configuration) else { continue }
+            let ours = Set([access.role.arn, claimant.status?.roleArn].compactMap { $0 }.filter { !$0.isEmpty })
+            guard ServiceAccountClaim.decide(for: claimant, claimants: live, serviceAccount: account, ourRoleArns: ours) == .write else {
+                continue
+            }
+            return injection(for: claimant, access: access, configuration: configuration)
         }
         if let account {
             return injection(fromAnnotationsOf: account, region: configuration.region)
@@ -31,26 +39,25 @@ public enum PodIdentityDecision {
         return nil
     }
 
-    /// The claimant whose role the ServiceAccount carries, by the operator's own rule
-    /// (`ServiceAccountClaim`): the resource that created the ServiceAccount, else the oldest live one.
-    static func winningClaimant(_ claimants: [WorkloadAwsAccess], serviceAccount: ServiceAccount?) -> WorkloadAwsAccess? {
-        let live = claimants.filter { $0.metadata.deletionTimestamp == nil }
-        let creatorUids = Set(
-            (serviceAccount?.metadata.ownerReferences ?? []).filter { $0.kind == WorkloadAwsAccess.descriptor.kind }.map(\.uid))
-        if let creator = live.first(where: { resource in resource.metadata.uid.map(creatorUids.contains) ?? false }) {
-            return creator
-        }
-        return ServiceAccountClaim.oldestClaimant(live)
-    }
-
-    /// A resource that fails validation injects nothing: the operator converges no role for it,
-    /// so a token for the derived ARN could not be exchanged anyway.
-    static func injection(for resource: WorkloadAwsAccess, configuration: PodIdentityConfiguration) -> PodIdentityInjection? {
+    private static func evaluated(_ resource: WorkloadAwsAccess, configuration: PodIdentityConfiguration) -> RenderedAccess? {
         guard case .success(let access) = AccessEvaluation.evaluate(resource, settings: configuration.settings, context: configuration.context) else {
             return nil
         }
+        return access
+    }
+
+    /// A resource that fails validation injects nothing (it is skipped above): the operator
+    /// converges no role for it. The role ARN is the derived one, except for a role adopted in
+    /// place (`adoptableRoleNames`), which keeps its own path: status names its ARN.
+    static func injection(for resource: WorkloadAwsAccess, access: RenderedAccess, configuration: PodIdentityConfiguration) -> PodIdentityInjection {
+        var roleArn = access.role.arn
+        if let status = resource.status, let recorded = status.roleArn, !recorded.isEmpty,
+            status.roleName?.lowercased() == access.role.name.lowercased()
+        {
+            roleArn = recorded
+        }
         return PodIdentityInjection(
-            roleArn: access.role.arn,
+            roleArn: roleArn,
             audience: access.audience,
             tokenExpirationSeconds: resource.spec.tokenExpirationSeconds ?? PodIdentityInjection.defaultTokenExpirationSeconds,
             regionalEndpoints: resource.spec.stsRegionalEndpoints ?? false,

@@ -62,18 +62,51 @@ import Testing
         #expect(decide(account: "shared", [older, creator], serviceAccount: account)?.source == .resource(name: "alpha"))
     }
 
-    @Test func resourceWinsOverAHandAnnotation() throws {
-        let account = PodIdentityFixtures.serviceAccount("my-app", annotations: [ServiceAccountAnnotations.roleArn: PodIdentityFixtures.handArn])
-        let injection = try #require(decide([PodIdentityFixtures.access("my-app", account: "my-app")], serviceAccount: account))
-        #expect(injection.roleArn == PodIdentityFixtures.myAppArn)
+    /// Before the annotation lands (the race the webhook closes) the resource decides.
+    @Test func resourceDecidesBeforeItsAnnotationLands() throws {
+        for annotations in [[:], [ServiceAccountAnnotations.roleArn: ""]] as [[String: String]] {
+            let account = PodIdentityFixtures.serviceAccount("my-app", annotations: annotations)
+            let injection = try #require(decide([PodIdentityFixtures.access("my-app", account: "my-app")], serviceAccount: account))
+            #expect(injection.roleArn == PodIdentityFixtures.myAppArn)
+        }
+        #expect(decide([PodIdentityFixtures.access("my-app", account: "my-app")], serviceAccount: nil)?.roleArn == PodIdentityFixtures.myAppArn)
     }
 
-    @Test func invalidResourceInjectsNothingEvenOverAnAnnotation() {
+    /// An annotation someone else set stays in force (the resource is in ServiceAccountConflict
+    /// and writes nothing), so pods get what it says until it is handed over: the webhook must
+    /// not take over a ServiceAccount the operator may not.
+    @Test func aForeignAnnotationStaysInForce() throws {
+        let account = PodIdentityFixtures.serviceAccount("my-app", annotations: [ServiceAccountAnnotations.roleArn: PodIdentityFixtures.handArn])
+        let injection = try #require(decide([PodIdentityFixtures.access("my-app", account: "my-app")], serviceAccount: account))
+        #expect(injection.roleArn == PodIdentityFixtures.handArn)
+        #expect(injection.source == .serviceAccountAnnotation)
+    }
+
+    /// The annotation the resource wrote before a rename is still its own: the resource decides.
+    @Test func theResourcesPreviousRoleInTheAnnotationIsStillItsOwn() throws {
+        var resource = PodIdentityFixtures.access("my-app", account: "my-app")
+        resource.status = WorkloadAwsAccessStatus(roleArn: PodIdentityFixtures.handArn, roleName: "old-name")
+        let account = PodIdentityFixtures.serviceAccount("my-app", annotations: [ServiceAccountAnnotations.roleArn: PodIdentityFixtures.handArn])
+        #expect(decide([resource], serviceAccount: account)?.roleArn == PodIdentityFixtures.myAppArn)
+    }
+
+    /// A role adopted in place keeps its own path; status names its ARN.
+    @Test func anAdoptedRolesOwnArnFromStatus() throws {
+        var resource = PodIdentityFixtures.access("my-app", account: "my-app")
+        resource.spec.role.name = "legacy-app"
+        resource.status = WorkloadAwsAccessStatus(roleArn: "arn:aws:iam::123456789012:role/eksctl/legacy-app", roleName: "legacy-app")
+        #expect(decide([resource])?.roleArn == "arn:aws:iam::123456789012:role/eksctl/legacy-app")
+    }
+
+    /// A resource that fails validation converges nothing and writes nothing: what the
+    /// ServiceAccount says stays in force, and without an annotation the pod is left alone.
+    @Test func anInvalidResourceLeavesTheAnnotationInForce() {
         var resource = PodIdentityFixtures.access("my-app", account: "my-app")
         resource.spec.role.maxSessionDurationSeconds = 5
         #expect(!SpecValidator.validate(resource, settings: Fixtures.settings, context: Fixtures.context).isEmpty)
         let account = PodIdentityFixtures.serviceAccount("my-app", annotations: [ServiceAccountAnnotations.roleArn: PodIdentityFixtures.handArn])
-        #expect(decide([resource], serviceAccount: account) == nil)
+        #expect(decide([resource], serviceAccount: account)?.roleArn == PodIdentityFixtures.handArn)
+        #expect(decide([resource], serviceAccount: PodIdentityFixtures.serviceAccount("my-app", annotations: [:])) == nil)
     }
 
     @Test func resourceInAnotherNamespaceOrForAnotherAccountIsIgnored() {
