@@ -110,6 +110,11 @@ extension ResourceType {
             group: "apps", version: "v1", kind: "Deployment", plural: "deployments", singular: "deployment",
             namespaced: true, shortNames: ["deploy"], categories: ["all"], hasStatusSubresource: true,
             tracksGeneration: true),
+        // Stored, never enforced (nothing is evicted here): the install bundle's webhook has one.
+        ResourceType(
+            group: "policy", version: "v1", kind: "PodDisruptionBudget", plural: "poddisruptionbudgets",
+            singular: "poddisruptionbudget", namespaced: true, shortNames: ["pdb"], hasStatusSubresource: true,
+            tracksGeneration: true),
         ResourceType(
             group: "admissionregistration.k8s.io", version: "v1", kind: "MutatingWebhookConfiguration",
             plural: "mutatingwebhookconfigurations", singular: "mutatingwebhookconfiguration", namespaced: false,

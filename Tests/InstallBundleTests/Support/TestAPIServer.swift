@@ -23,6 +23,15 @@ struct TestAPIServer: Sendable {
         }
     }
 
+    /// The stand-in cert-manager CRDs (Fixtures/cert-manager-crds.yaml), applied and Established.
+    func installCertManagerCRDs() async throws {
+        let applied = try await kubectl(["apply", "-f", Repository.fixture("cert-manager-crds.yaml")])
+        guard applied.status == 0 else { throw TestSetupError("cert-manager CRDs: \(applied.errorText)") }
+        let established = try await kubectl(
+            ["wait", "--for=condition=Established", "crd/certificates.cert-manager.io", "crd/issuers.cert-manager.io", "--timeout=30s"])
+        guard established.status == 0 else { throw TestSetupError("cert-manager CRDs: \(established.errorText)") }
+    }
+
     /// Runs kubectl against this server.
     func kubectl(_ arguments: [String], input: String? = nil) async throws -> Command.Result {
         try await Command.run(
