@@ -96,7 +96,7 @@ public enum PodIdentityPatch {
     }
 
     /// The token directory, also written with a trailing `/` (the kubelet treats both as one).
-    private static func isTokenDirectory(_ path: String) -> Bool {
+    static func isTokenDirectory(_ path: String) -> Bool {
         var trimmed = Substring(path)
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         return trimmed == PodIdentityInjection.mountPath
