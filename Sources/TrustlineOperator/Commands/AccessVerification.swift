@@ -15,6 +15,15 @@ public struct AccessVerification: Sendable {
         /// `arn:aws:sts::ACCT:assumed-role/ROLE/SESSION`, as GetCallerIdentity reports it.
         public var assumedRoleArn: String
         public var account: String
+        /// Where the pods run, and what the pod identity webhook should have given them
+        /// (`PodInjectionVerification` checks it); not part of the printed outcome.
+        public var namespace: String
+        public var serviceAccountName: String
+        public var podInjection: PodIdentityInjection
+
+        enum CodingKeys: String, CodingKey {
+            case roleArn, serviceAccount, audience, assumedRoleArn, account
+        }
     }
 
     /// A step that failed, named, with what to check.
@@ -45,7 +54,7 @@ public struct AccessVerification: Sendable {
         } catch {
             throw Failure(step: "read resource", description: "could not read WorkloadAwsAccess \(namespace)/\(name): \(error)")
         }
-        guard let roleArn = resource.status?.roleArn, !roleArn.isEmpty else {
+        guard let roleArn = resource.status?.roleArn, !roleArn.isEmpty, let podInjection = PodInjectionCheck.expectedInjection(for: resource) else {
             let ready = resource.status?.condition(.ready)
             throw Failure(
                 step: "read resource",
@@ -82,6 +91,7 @@ public struct AccessVerification: Sendable {
         }
         return Outcome(
             roleArn: roleArn, serviceAccount: "\(namespace)/\(serviceAccount)", audience: audience,
-            assumedRoleArn: identity.arn, account: identity.account)
+            assumedRoleArn: identity.arn, account: identity.account,
+            namespace: namespace, serviceAccountName: serviceAccount, podInjection: podInjection)
     }
 }
