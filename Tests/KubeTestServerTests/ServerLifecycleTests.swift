@@ -77,7 +77,7 @@ import Testing
             let names = groups.body["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
             #expect(names == [
                 "admissionregistration.k8s.io", "apiextensions.k8s.io", "apps", "authorization.k8s.io", "coordination.k8s.io",
-                "events.k8s.io", "rbac.authorization.k8s.io",
+                "events.k8s.io", "policy", "rbac.authorization.k8s.io",
             ])
             let core = try await fixture.curl("GET", "/api/v1")
             let resources = core.body["resources"]?.arrayValue ?? []
