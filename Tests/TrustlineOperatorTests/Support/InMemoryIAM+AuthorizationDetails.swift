@@ -13,7 +13,10 @@ extension InMemoryIAM {
             throw .invalidInput(field: "pageSize", reason: "must be between 1 and 1000, got \(pageSize)")
         }
         let hooks = state.withLock { state -> [@Sendable (InMemoryIAM) -> Void] in
-            if marker == nil { state.nextPageIndex = 0 }
+            if marker == nil {
+                state.nextPageIndex = 0
+                state.listedRoleNames = []
+            }
             let index = state.nextPageIndex
             state.nextPageIndex += 1
             return state.pageHooks.removeValue(forKey: index) ?? []
@@ -33,6 +36,7 @@ extension InMemoryIAM {
             let end = min(ordered.count, start + (pageSize ?? 100))
             let served = ordered[start..<end].compactMap { state.roles[$0] }.map(Self.roleDetail)
             let next = end < ordered.count ? Self.encodeMarker(ordered[end - 1]) : nil
+            state.listedRoleNames.formUnion(served.map(\.roleName))
             return RoleAuthorizationDetailsPage(roles: served, nextMarker: next)
         }
     }
@@ -41,6 +45,16 @@ extension InMemoryIAM {
     /// listing is read: a role changed, deleted or created between pages.
     func beforePage(_ page: Int, _ body: @escaping @Sendable (InMemoryIAM) -> Void) {
         state.withLock { $0.pageHooks[page, default: []].append(body) }
+    }
+
+    /// Whether the listing in progress has served the role `name` already (for a `beforePage` hook).
+    func listedAlready(_ name: String) -> Bool {
+        state.withLock { $0.listedRoleNames.contains(name) }
+    }
+
+    /// Drops the `beforePage` hooks that have not run.
+    func removePageHooks() {
+        state.withLock { $0.pageHooks.removeAll() }
     }
 
     static func roleDetail(_ role: StoredRole) -> IAMRoleDetail {

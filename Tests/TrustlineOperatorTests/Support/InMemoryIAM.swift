@@ -56,6 +56,8 @@ final class InMemoryIAM: IAMAPI {
         var pageHooks: [Int: [@Sendable (InMemoryIAM) -> Void]] = [:]
         /// The index of the next page of the listing in progress (0 when a first page is asked for).
         var nextPageIndex = 0
+        /// Names of the roles the listing in progress has served so far.
+        var listedRoleNames: Set<String> = []
     }
 
     let accountId: String
