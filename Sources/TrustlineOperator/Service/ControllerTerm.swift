@@ -121,7 +121,13 @@ struct ControllerTerm: Sendable {
                 report = try await pass.run(live: live)
             } catch {
                 guard case .iam(let failure) = error else { return }
-                logger.warning("drift pass failed: IAM GetAccountAuthorizationDetails: \(failure); trying again at the next resync")
+                if failure.isAccessDenied {
+                    // An IAM policy from before the drift pass: observe every role on its own, as before.
+                    logger.warning("drift pass denied: grant the operator iam:GetAccountAuthorizationDetails (config/iam); until then every converged resource is observed role by role each resync")
+                    reobserveConverged(live, memo: convergedRoles, controller: controller)
+                } else {
+                    logger.warning("drift pass failed: IAM GetAccountAuthorizationDetails: \(failure); trying again at the next resync")
+                }
                 continue
             }
             for (key, verdict) in report.flagged.sorted(by: { $0.key < $1.key }) {
@@ -133,11 +139,7 @@ struct ControllerTerm: Sendable {
                 let providerUsable = await reconciler.oidcProviderStillUsable(logger: logger)
                 if !providerUsable {
                     logger.warning("the IAM OIDC provider is missing; reconciling every converged resource")
-                    for resource in live where DriftPass.isConverged(resource) {
-                        guard let key = ObjectKey(resource.metadata) else { continue }
-                        convergedRoles.flag(key)
-                        controller.enqueue(key)
-                    }
+                    reobserveConverged(live, memo: convergedRoles, controller: controller)
                 }
             }
             var orphansDeleted = 0
@@ -156,6 +158,17 @@ struct ControllerTerm: Sendable {
                 "drifted": "\(found["drifted", default: 0])", "undecidable": "\(found["undecidable", default: 0])",
                 "orphansDeleted": "\(orphansDeleted)",
             ])
+        }
+    }
+
+    /// Sends every converged resource to a reconcile that observes IAM in full.
+    private func reobserveConverged(
+        _ live: [WorkloadAwsAccess], memo: ConvergedRoleMemo, controller: Controller<WorkloadAwsAccessReconciler>
+    ) {
+        for resource in live where DriftPass.isConverged(resource) {
+            guard let key = ObjectKey(resource.metadata) else { continue }
+            memo.flag(key)
+            controller.enqueue(key)
         }
     }
 }
