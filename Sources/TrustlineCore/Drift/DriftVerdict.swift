@@ -25,6 +25,9 @@ public enum DriftVerdict: Sendable, Equatable {
         case changedSinceSnapshotBegan
         /// IAM answered a policy document that does not parse (the message says which).
         case unreadable(String)
+        /// The resource no longer renders (the operator's settings changed since it converged):
+        /// its reconcile reports why.
+        case notRendered(String)
     }
 
     /// Whether the resource's next reconcile must observe IAM in full.

@@ -97,7 +97,7 @@ struct DriftPass: Sendable {
                 adoptableRoleNames: settings.adoptableRoleNames)
         case .failure(let rejection):
             // Converged at this generation, yet refused now (the settings changed): its reconcile says why.
-            return .undecidable(.unreadable("the spec no longer renders: \(rejection.message)"))
+            return .undecidable(.notRendered(rejection.message))
         }
     }
 
