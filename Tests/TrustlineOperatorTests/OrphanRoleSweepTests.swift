@@ -13,7 +13,7 @@ import TrustlineCore
 
     static func sweep(watchNamespaces: [String] = [], clock: any WallClock = FixedClock(now: now), iam: any IAMAPI = InMemoryIAM()) -> OrphanRoleSweep {
         OrphanRoleSweep(
-            iam: iam, clusterName: "prod", rolePath: "/trustline/", watchNamespaces: watchNamespaces,
+            iam: iam, clusterName: "prod", watchNamespaces: watchNamespaces,
             gracePeriod: .seconds(600), clock: clock)
     }
 
@@ -90,7 +90,14 @@ import TrustlineCore
         seed("retained", retained)
         seed("prod.production.my-app", OwnershipTags.tags(clusterName: "prod", namespace: "production", name: "my-app", uid: "u1"))
 
-        let report = try await Self.sweep(iam: iam).sweep(live: [Self.live(uid: "u1")], logger: CapturedLogs().logger())
+        // The roles under the path come from the drift pass's snapshot, as in the operator.
+        let live = [Self.live(uid: "u1")]
+        let settings = OperatorSettings(clusterName: "prod")
+        let environment = OperatorEnvironment(accountId: iam.accountId, oidcIssuer: ReconcilerHarness.issuer, oidcThumbprints: [])
+        let snapshot = try await DriftPass(
+            iam: iam, settings: settings, context: environment.renderingContext(settings: settings), memo: ConvergedRoleMemo(), pageSize: 2
+        ).run(live: live)
+        let report = try await Self.sweep(iam: iam).sweep(roles: snapshot.rolesUnderPath, live: live, logger: CapturedLogs().logger())
 
         #expect(report.deleted == ["orphan"])
         #expect(report.examined == 6)

@@ -12,6 +12,12 @@ public protocol IAMAPI: Sendable {
     /// Every role whose path starts with `pathPrefix` (all pages), without tags: IAM's ListRoles
     /// does not return them.
     func listRoles(pathPrefix: String) async throws(AWSClientError) -> [IAMRole]
+    /// One page of GetAccountAuthorizationDetails with `Filter=Role` (`marker` nil for the first;
+    /// `pageSize` sets `MaxItems`, 1 to 1000, IAM's default 100): each role of the account, every
+    /// path, with its trust policy, inline and attached policies, boundary and tags. A page at a
+    /// time, so a bulk drift pass (docs/design.md section 12) can stop between pages and keeps
+    /// only what it needs of each.
+    func roleAuthorizationDetailsPage(marker: String?, pageSize: Int?) async throws(AWSClientError) -> RoleAuthorizationDetailsPage
     func putRolePermissionsBoundary(roleName: String, permissionsBoundaryArn: String) async throws(AWSClientError)
     func deleteRolePermissionsBoundary(roleName: String) async throws(AWSClientError)
 

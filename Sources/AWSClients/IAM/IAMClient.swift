@@ -40,33 +40,42 @@ public final class IAMClient: IAMAPI {
         _ action: String, _ parameters: [(String, String)], pageSize: Int?,
         decodePage: (ParsedXMLElement) throws(XMLDecodingError) -> [Item]
     ) async throws(AWSClientError) -> [Item] {
-        if let pageSize, !(1...1000).contains(pageSize) {
-            throw .invalidInput(field: "pageSize", reason: "must be between 1 and 1000, got \(pageSize)")
-        }
         var items: [Item] = []
         var marker: String?
         var seenMarkers: Set<String> = []
         while true {
-            var pageParameters = parameters
-            if let pageSize { pageParameters.append(("MaxItems", String(pageSize))) }
-            if let marker { pageParameters.append(("Marker", marker)) }
-            let page = try await perform(action, pageParameters) { result throws(XMLDecodingError) in
-                let pageItems = try decodePage(result)
-                let truncated = try result.boolean(at: ["IsTruncated"]) ?? false
-                guard truncated else { return (pageItems, String?.none) }
-                guard let next = result.text(at: ["Marker"]), !next.isEmpty else {
-                    throw XMLDecodingError.missingElement(path: "\(action)Result/Marker (IsTruncated is true)")
-                }
-                return (pageItems, Optional(next))
-            }
-            items += page.0
-            guard let next = page.1 else { return items }
+            let page = try await fetchPage(action, parameters, pageSize: pageSize, marker: marker, decodePage: decodePage)
+            items += page.items
+            guard let next = page.nextMarker else { return items }
             guard seenMarkers.insert(next).inserted else {
                 throw .invalidResponse(
                     .invalidValue(path: "\(action)Result/Marker", value: next, expected: "a marker not seen before"),
                     httpStatus: 200, requestId: nil)
             }
             marker = next
+        }
+    }
+
+    /// One page of a Marker/IsTruncated list call: its items, and the marker of the next page
+    /// (nil on the last one). `marker` nil asks for the first page.
+    func fetchPage<Item>(
+        _ action: String, _ parameters: [(String, String)], pageSize: Int?, marker: String?,
+        decodePage: (ParsedXMLElement) throws(XMLDecodingError) -> [Item]
+    ) async throws(AWSClientError) -> (items: [Item], nextMarker: String?) {
+        if let pageSize, !(1...1000).contains(pageSize) {
+            throw .invalidInput(field: "pageSize", reason: "must be between 1 and 1000, got \(pageSize)")
+        }
+        var pageParameters = parameters
+        if let pageSize { pageParameters.append(("MaxItems", String(pageSize))) }
+        if let marker { pageParameters.append(("Marker", marker)) }
+        return try await perform(action, pageParameters) { result throws(XMLDecodingError) in
+            let pageItems = try decodePage(result)
+            let truncated = try result.boolean(at: ["IsTruncated"]) ?? false
+            guard truncated else { return (pageItems, String?.none) }
+            guard let next = result.text(at: ["Marker"]), !next.isEmpty else {
+                throw XMLDecodingError.missingElement(path: "\(action)Result/Marker (IsTruncated is true)")
+            }
+            return (pageItems, Optional(next))
         }
     }
 

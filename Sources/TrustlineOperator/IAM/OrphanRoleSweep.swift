@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import TrustlineCore
 
-/// The orphan sweep: once per resync pass, the roles under the role path are listed and every
+/// The orphan sweep: once per resync pass, over the roles under the role path the drift pass read
+/// (`DriftPass`, whose snapshot carries every role's tags, so the sweep costs no read of its own), every
 /// role whose ownership tags name this cluster but no resource the operator can see (its uid
 /// belongs to no live resource) is deleted, and so is a role tagged for a live resource that now
 /// names another role. That removes what a CreateRole that timed out and landed later, or renames
@@ -15,7 +16,6 @@ import TrustlineCore
 struct OrphanRoleSweep: Sendable {
     let iam: any IAMAPI
     let clusterName: String
-    let rolePath: String
     /// Empty: every namespace.
     let watchNamespaces: [String]
     let gracePeriod: Duration
@@ -35,14 +35,15 @@ struct OrphanRoleSweep: Sendable {
         var deleted: [String] = []
     }
 
-    func sweep(live: [WorkloadAwsAccess], logger: Logger) async throws(OwnedRoleRemoval.Failure) -> Report {
+    /// Sweeps `roles` (the roles under the role path, from the drift pass's snapshot).
+    func sweep(roles: [TaggedRole], live: [WorkloadAwsAccess], logger: Logger) async throws(OwnedRoleRemoval.Failure) -> Report {
         var byUid: [String: WorkloadAwsAccess] = [:]
         for resource in live {
             if let uid = resource.metadata.uid, !uid.isEmpty { byUid[uid] = resource }
         }
         var report = Report()
         let now = clock.now
-        for role in try await TaggedRoleInventory(iam: iam).roles(under: rolePath) {
+        for role in roles {
             report.examined += 1
             switch verdict(for: role, live: byUid, now: now) {
             case .keep:

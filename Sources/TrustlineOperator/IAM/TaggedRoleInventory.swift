@@ -13,6 +13,15 @@ struct TaggedRole: Sendable, Equatable {
     var retained: Bool
 }
 
+extension TaggedRole {
+    /// The role as a GetAccountAuthorizationDetails page shows it, which carries the tags.
+    init(_ detail: IAMRoleDetail) {
+        self.init(
+            name: detail.roleName, createDate: detail.createDate, owner: TaggedRoleInventory.owner(in: detail.tags),
+            retained: TaggedRoleInventory.value(of: OwnershipTags.retained, in: detail.tags) != nil)
+    }
+}
+
 /// Lists the roles under a role path and reads their tags, so the operator can find every role a
 /// resource may have made, including ones status never named (quick renames skip status writes;
 /// a CreateRole that timed out may land later). ListRoles returns no tags, so each role costs one

@@ -12,6 +12,9 @@ public final class OperatorMetrics: Sendable {
     private let queueDelayed: Gauge
     private let reconcilesInFlight: Gauge
     private let managedResources: Gauge
+    private let driftPassDuration: Gauge
+    private let driftPassRoles: Gauge
+    private let driftPassRequests: Gauge
 
     /// IAM actions that change something; every other IAM action only reads.
     static let iamWritePrefixes = ["Create", "Put", "Update", "Delete", "Attach", "Detach", "Tag", "Untag", "Add", "Remove", "Set"]
@@ -29,6 +32,11 @@ public final class OperatorMetrics: Sendable {
         queueDelayed = registry.makeGauge(descriptor: Self.name("workqueue_delayed", "keys", "Keys waiting for a retry or requeue time."))
         reconcilesInFlight = registry.makeGauge(descriptor: Self.name("reconciles_in_flight", "count", "Reconciles running now."))
         managedResources = registry.makeGauge(descriptor: Self.name("managed_resources", "count", "WorkloadAwsAccess resources in the operator's cache."))
+        driftPassDuration = registry.makeGauge(descriptor: Self.name("drift_pass_duration", "seconds", "How long the last drift pass took."))
+        driftPassRoles = registry.makeGauge(
+            descriptor: Self.name("drift_pass_roles", "", "Roles in the last drift pass's snapshot: under the role path or named by a resource."))
+        driftPassRequests = registry.makeGauge(
+            descriptor: Self.name("drift_pass_iam_requests", "", "IAM requests the last drift pass made (GetAccountAuthorizationDetails pages)."))
     }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -121,6 +129,21 @@ public final class OperatorMetrics: Sendable {
             descriptor: Self.name("oidc_publish_writes", "total", "Objects OIDC publishing put to S3, by object (openid-configuration, jwks)."),
             labels: [("object", object)]
         ).increment()
+    }
+
+    /// One finished drift pass (`DriftPass`): its duration, the roles in its snapshot, its IAM
+    /// requests, and how many resources it sent to a full reconcile, by verdict (`drifted`,
+    /// `undecidable`).
+    func recordDriftPass(duration: Duration, roles: Int, iamRequests: Int, found: [String: Int]) {
+        driftPassDuration.set(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        driftPassRoles.set(Double(roles))
+        driftPassRequests.set(Double(iamRequests))
+        for verdict in ["drifted", "undecidable"] {
+            registry.makeCounter(
+                descriptor: Self.name("drift_resources_found", "total", "Resources a drift pass sent to a full reconcile, by verdict: drifted, undecidable."),
+                labels: [("verdict", verdict)]
+            ).increment(by: Int64(found[verdict, default: 0]))
+        }
     }
 
     public func setManagedResources(_ count: Int) {

@@ -59,13 +59,13 @@ struct RoleConvergence: Sendable {
         var differences: [String]?
         var createdRole = false
         var adoption: Adoption?
-        let namedInSpec = !RoleNaming.isDerivedName(desired.name, for: rendered.owner)
         for round in 0..<Self.maximumRaceRounds {
             let guessed = round == 0 && expectation == .noRoleYet && RoleNaming.isDerivedName(desired.name, for: rendered.owner)
             let observed: ObservedRole? = if guessed { nil } else { try await observe(desired.name) }
-            let decision = OwnershipCheck.decide(
-                observed: observed, owner: rendered.owner, adoptionPolicy: adoptionPolicy,
-                adoptableRoleNames: adoptableRoleNames, namedInSpec: namedInSpec)
+            let comparison = RoleComparison(
+                desired: rendered.role, observed: observed, owner: rendered.owner, adoptionPolicy: adoptionPolicy,
+                adoptableRoleNames: adoptableRoleNames)
+            let decision = comparison.decision
             if case .foreign(let message) = decision {
                 throw ReconcileBlock(stage: .role, reason: .roleConflict, message: message, retry: .afterInterval)
             }
@@ -74,18 +74,16 @@ struct RoleConvergence: Sendable {
                     "role": "\(desired.name)", "previousUid": "\(previousUid ?? "none")",
                 ])
             }
-            if let observed, RoleAdoption.keepsItsPath(observed, decision: decision) {
-                desired = RoleAdoption.inPlace(desired, keeping: observed)
-            }
+            desired = comparison.desired
             if let observed, case .adoptable(previousUid: nil) = decision, RoleAdoption.isUntagged(observed) {
                 logger.notice("adopting untagged role by name (adoptableRoleNames)", metadata: ["role": "\(desired.name)", "path": "\(observed.path)"])
                 adoption = Adoption(
                     removedTrustStatements: RoleAdoption.removedTrustStatements(observed: observed.trustPolicy, desired: desired.trustPolicy),
-                    differences: RoleDiff.compute(desired: desired, observed: observed).descriptions)
+                    differences: comparison.differences(from: observed).descriptions)
             }
             let plan = RolePlanner.plan(desired: desired, observed: observed)
             if differences == nil, !guessed {
-                differences = RoleDiff.compute(desired: desired, observed: observed).descriptions
+                differences = comparison.differences(from: observed).descriptions
             }
             let outcome = try await execute(plan, createdRole: &createdRole, performed: &performed, logger: logger)
             if outcome == .completed {

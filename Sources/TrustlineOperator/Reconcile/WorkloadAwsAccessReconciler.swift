@@ -32,6 +32,10 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
     let cache: any ReconcileCache
     /// Says on each resource when the issuer cannot be used by real STS (docs/design.md section 11).
     let issuerNotice: IssuerReachabilityNotice
+    /// Set while the bulk drift pass runs (`ControllerTerm`): roles converged for the resource's
+    /// current generation are not read again until the pass flags them. Nil: every reconcile
+    /// observes IAM (docs/design.md section 4 step 3).
+    var convergedRoles: ConvergedRoleMemo?
 
     /// - Parameters:
     ///   - settings: the operator's settings (cluster name, role path, boundary, guardrails, adoption).
@@ -61,10 +65,10 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
     }
 
     var context: RenderingContext { environment.renderingContext(settings: settings) }
-    /// The orphan sweep over this reconciler's role path and cluster (run by `ControllerTerm`).
+    /// The orphan sweep over this reconciler's cluster (run by `ControllerTerm` on each drift pass's roles).
     var orphanSweep: OrphanRoleSweep {
         OrphanRoleSweep(
-            iam: iam, clusterName: settings.clusterName, rolePath: settings.rolePath, watchNamespaces: settings.watchNamespaces,
+            iam: iam, clusterName: settings.clusterName, watchNamespaces: settings.watchNamespaces,
             gracePeriod: settings.orphanGracePeriod, clock: clock)
     }
     var publisher: StatusPublisher { StatusPublisher(kubernetes: kubernetes, events: events, clock: clock) }
@@ -74,15 +78,18 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
         logger[metadataKey: "resource"] = "\(key)"
         guard let resource = cache.resource(key) else {
             logger.debug("resource is gone")
+            convergedRoles?.forget(key)
             return .done
         }
         switch Self.cleanupFinalizer.decision(for: resource.metadata) {
         case .ignore:
+            convergedRoles?.forget(key)
             return .done
         case .cleanUp:
+            convergedRoles?.forget(key)
             return await cleanUp(resource, logger: logger)
         case .apply:
-            return await converge(resource, expecting: .unknown, firstReconcile: false, logger: logger)
+            return await converge(resource, key: key, expecting: .unknown, firstReconcile: false, logger: logger)
         case .addFinalizer(let patch):
             let withFinalizer: WorkloadAwsAccess
             do {
@@ -97,7 +104,8 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
             // had written it) and status names no role: no reconcile of this resource ever reached
             // IAM, and the role is created without observing first (see `RoleConvergence`).
             let neverReconciled = (resource.status?.roleName ?? "").isEmpty
-            return await converge(withFinalizer, expecting: neverReconciled ? .noRoleYet : .unknown, firstReconcile: true, logger: logger)
+            return await converge(
+                withFinalizer, key: key, expecting: neverReconciled ? .noRoleYet : .unknown, firstReconcile: true, logger: logger)
         }
     }
 
@@ -141,7 +149,8 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
 
     /// Steps 1 to 7 for a resource that is not being deleted.
     private func converge(
-        _ resource: WorkloadAwsAccess, expecting expectation: RoleConvergence.RoleExpectation, firstReconcile: Bool, logger: Logger
+        _ resource: WorkloadAwsAccess, key: ObjectKey, expecting expectation: RoleConvergence.RoleExpectation, firstReconcile: Bool,
+        logger: Logger
     ) async -> ReconcileResult {
         // Until the spec renders, status keeps what the last reconcile recorded; from then on the
         // fields are core's, with the role ARN status held until IAM answers.
@@ -152,8 +161,15 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
             try await ManagedPolicyAdmission(catalog: managedPolicies, guardrails: settings.guardrails).check(resource.spec.managedPolicyArns)
             fields = rendered.statusFields(roleArn: fields.roleArn)
             try await ensureOIDCProvider(rendered, logger: logger)
-            let role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy, adoptableRoleNames: settings.adoptableRoleNames)
-                .converge(rendered, expecting: expectation, logger: logger)
+            let role: RoleConvergence.Result
+            var observation: ConvergedRoleMemo.Ticket?
+            if let remembered = rememberedRole(rendered, of: resource, key: key) {
+                role = remembered
+            } else {
+                observation = convergedRoles?.beginObservation(key)
+                role = try await RoleConvergence(iam: iam, adoptionPolicy: settings.adoptionPolicy, adoptableRoleNames: settings.adoptableRoleNames)
+                    .converge(rendered, expecting: expectation, logger: logger)
+            }
             await reportAdoption(role, of: resource)
             // An adopted role keeps its own path, so its ARN can differ from the derived one.
             rendered.serviceAccountAnnotations = ServiceAccountAnnotations.render(spec: resource.spec, roleArn: role.roleArn)
@@ -163,12 +179,16 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
             _ = try await ServiceAccountConvergence(kubernetes: kubernetes, cache: cache).converge(rendered, for: resource, logger: logger)
             try await ServiceAccountConvergence.releasePrevious(
                 of: resource, replacedBy: rendered, using: ServiceAccountRelease(kubernetes: kubernetes), logger: logger)
+            if let observation {
+                remember(rendered, roleArn: role.roleArn, of: resource, key: key, ticket: observation)
+            }
             let message = "role \(role.roleArn) is in place for ServiceAccount \(resource.namespace)/\(rendered.serviceAccountName)"
                 + issuerNotice.readyMessageSuffix
             let result = await finish(.converged(message: message), fields: fields, resource: resource, result: .done, logger: logger)
             await issuerNotice.warnOnce(about: resource, events: events)
             return result
         } catch {
+            convergedRoles?.flag(key)
             if error.reason == .roleConflict { fields.roleArn = nil }
             return await report(error, fields: fields, resource: resource, logger: logger)
         }

@@ -1,13 +1,14 @@
 import ControllerRuntime
 import KubeClient
+import KubeModels
 import Logging
 import ServiceLifecycle
 import TrustlineCore
 
 /// One term of the WorkloadAwsAccess controller (a leadership term, or the whole run without
 /// leader election): fresh reflectors and a fresh `Controller` (a stopped controller does not
-/// restart) around the one reconciler, plus the orphan sweep, OIDC publishing's periodic check
-/// and the queue and cache gauges.
+/// restart) around the one reconciler, plus the drift pass (which also feeds the orphan sweep),
+/// OIDC publishing's periodic check and the queue and cache gauges.
 /// `run` returns once the controller drained after a graceful shutdown, and is cancelled when
 /// leadership is lost; it throws when the controller fails.
 struct ControllerTerm: Sendable {
@@ -26,7 +27,10 @@ struct ControllerTerm: Sendable {
         let health = self.health
         let metrics = self.metrics
         let logger = self.logger
-        let undecodable = UndecodableObjectReporter(events: reconciler.events, metrics: metrics, logger: logger)
+        let undecodable = UndecodableObjectReporter(events: self.reconciler.events, metrics: metrics, logger: logger)
+        // Fresh each term: while another replica led, it may have written what this one remembers.
+        let convergedRoles = ConvergedRoleMemo()
+        let reconciler = self.reconciler.remembering(convergedRoles)
         let watches = WatchSources(
             kubernetes: kubernetes, watchNamespaces: settings.watchNamespaces, health: health, logger: logger, undecodable: undecodable
         ) {
@@ -37,7 +41,8 @@ struct ControllerTerm: Sendable {
             reconciler: reconciler,
             configuration: ControllerConfiguration(
                 name: "workloadawsaccess", concurrency: settings.concurrency,
-                resync: ResyncSchedule(period: settings.resyncPeriod, jitter: 0.1)),
+                // No per-key resync: the drift pass reads IAM in bulk and enqueues only what differs.
+                resync: nil),
             knownKeys: { watches.keys },
             logger: logger,
             observer: { _, result, elapsed in metrics.recordReconcile(result, duration: elapsed) })
@@ -56,7 +61,7 @@ struct ControllerTerm: Sendable {
                         throw error
                     }
                 }
-                group.addTask { await sweepOrphans(watches) }
+                group.addTask { await runDriftPasses(watches, controller: controller, reconciler: reconciler) }
                 if let publisher { group.addTask { await republish(publisher) } }
                 group.addTask {
                     while !Task.isCancelled {
@@ -88,26 +93,82 @@ struct ControllerTerm: Sendable {
         }
     }
 
-    /// The orphan sweep (`OrphanRoleSweep`) of this term: once the caches synced, then once per
-    /// resync period. A failed pass is logged and tried again at the next one.
-    private func sweepOrphans(_ watches: WatchSources) async {
+    /// The drift pass (`DriftPass`, docs/design.md section 12) of this term: once per resync
+    /// period (jittered by 10%), counted from when the caches synced. Each key the pass flags is
+    /// marked so its reconcile observes IAM in full, and enqueued; the orphan sweep then runs over
+    /// the same snapshot, and the OIDC provider is checked as the reconciles used to check it. A
+    /// failed pass is logged and tried again at the next period.
+    private func runDriftPasses(
+        _ watches: WatchSources, controller: Controller<WorkloadAwsAccessReconciler>, reconciler: WorkloadAwsAccessReconciler
+    ) async {
+        guard let convergedRoles = reconciler.convergedRoles else { return }
+        let pass = DriftPass(iam: reconciler.iam, settings: settings, context: reconciler.context, memo: convergedRoles)
         let sweep = reconciler.orphanSweep
+        let schedule = ResyncSchedule(period: settings.resyncPeriod, jitter: 0.1)
+        var random = SystemRandomNumberGenerator()
         var logger = logger
-        logger[metadataKey: "task"] = "orphan-sweep"
+        logger[metadataKey: "task"] = "drift-pass"
         metrics.recordOrphanRolesDeleted(0)
+        while watches.syncedResources == nil {
+            do { try await Task.sleep(for: .milliseconds(500)) } catch { return }
+        }
         while !Task.isCancelled {
-            if let live = watches.syncedResources {
-                do {
-                    let report = try await sweep.sweep(live: live, logger: logger)
-                    metrics.recordOrphanRolesDeleted(report.deleted.count)
-                    logger.debug("orphan sweep done", metadata: ["examined": "\(report.examined)", "deleted": "\(report.deleted.count)"])
-                } catch {
-                    logger.warning("orphan sweep failed: IAM \(error.action): \(error.error); trying again at the next resync")
+            do { try await Task.sleep(for: schedule.nextDelay(using: &random)) } catch { return }
+            guard let live = watches.syncedResources else { continue }
+            let started = ContinuousClock.now
+            let report: DriftPass.Report
+            do {
+                report = try await pass.run(live: live)
+            } catch {
+                guard case .iam(let failure) = error else { return }
+                if failure.isAccessDenied {
+                    // An IAM policy from before the drift pass: observe every role on its own, as before.
+                    logger.warning("drift pass denied: grant the operator iam:GetAccountAuthorizationDetails (config/iam); until then every converged resource is observed role by role each resync")
+                    reobserveConverged(live, memo: convergedRoles, controller: controller)
+                } else {
+                    logger.warning("drift pass failed: IAM GetAccountAuthorizationDetails: \(failure); trying again at the next resync")
                 }
-                do { try await Task.sleep(for: settings.resyncPeriod) } catch { return }
-            } else {
-                do { try await Task.sleep(for: .milliseconds(500)) } catch { return }
+                continue
             }
+            for (key, verdict) in report.flagged.sorted(by: { $0.key < $1.key }) {
+                convergedRoles.flag(key)
+                controller.enqueue(key)
+                logger.debug("drift pass flagged a resource", metadata: ["resource": "\(key)", "verdict": "\(verdict)"])
+            }
+            if live.contains(where: DriftPass.isConverged) {
+                let providerUsable = await reconciler.oidcProviderStillUsable(logger: logger)
+                if !providerUsable {
+                    logger.warning("the IAM OIDC provider is missing; reconciling every converged resource")
+                    reobserveConverged(live, memo: convergedRoles, controller: controller)
+                }
+            }
+            var orphansDeleted = 0
+            do {
+                orphansDeleted = try await sweep.sweep(roles: report.rolesUnderPath, live: live, logger: logger).deleted.count
+            } catch {
+                logger.warning("orphan sweep failed: IAM \(error.action): \(error.error); trying again at the next resync")
+            }
+            metrics.recordOrphanRolesDeleted(orphansDeleted)
+            let elapsed = started.duration(to: .now)
+            let found = report.flaggedByLabel
+            metrics.recordDriftPass(duration: elapsed, roles: report.roles, iamRequests: report.requests, found: found)
+            logger.info("drift pass done", metadata: [
+                "duration": "\(elapsed)",
+                "roles": "\(report.roles)", "iamRequests": "\(report.requests)", "resources": "\(report.compared)",
+                "drifted": "\(found["drifted", default: 0])", "undecidable": "\(found["undecidable", default: 0])",
+                "orphansDeleted": "\(orphansDeleted)",
+            ])
+        }
+    }
+
+    /// Sends every converged resource to a reconcile that observes IAM in full.
+    private func reobserveConverged(
+        _ live: [WorkloadAwsAccess], memo: ConvergedRoleMemo, controller: Controller<WorkloadAwsAccessReconciler>
+    ) {
+        for resource in live where DriftPass.isConverged(resource) {
+            guard let key = ObjectKey(resource.metadata) else { continue }
+            memo.flag(key)
+            controller.enqueue(key)
         }
     }
 }

@@ -52,6 +52,12 @@ final class InMemoryIAM: IAMAPI {
         var hooks: [String: [@Sendable (InMemoryIAM) -> Void]] = [:]
         var delays: [String: Duration] = [:]
         var nextId = 1
+        /// GetAccountAuthorizationDetails: code to run before the page of that index (0 first) is read.
+        var pageHooks: [Int: [@Sendable (InMemoryIAM) -> Void]] = [:]
+        /// The index of the next page of the listing in progress (0 when a first page is asked for).
+        var nextPageIndex = 0
+        /// Names of the roles the listing in progress has served so far.
+        var listedRoleNames: Set<String> = []
     }
 
     let accountId: String
