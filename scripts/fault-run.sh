@@ -14,10 +14,14 @@
 # resource deleted: no role of ours left, no resource left (no stuck finalizer), no ServiceAccount
 # we created left.
 #
-# Usage: scripts/fault-run.sh [--count N] [--seed S] [--kills K] [--bin-dir DIR] [--report FILE] [--timeout S]
+# Usage: scripts/fault-run.sh [--count N] [--seed S] [--kills K] [--resync-period D] [--bin-dir DIR]
+#                             [--report FILE] [--timeout S]
 #   --count N      resources (default 500; the test suite runs N = 50)
 #   --seed S       seed of every random choice: IAM faults, Kubernetes faults, kill moments (default 1)
 #   --kills K      SIGKILLs of the operator (default 3)
+#   --resync-period D  the operator's --resync-period (default 5s); each resync reads every role
+#                  (about 5 IAM reads a resource), so past a few hundred resources a longer one
+#                  keeps the queue from filling with drift checks
 #   --bin-dir DIR  folder with trustline and kube-test-server (default .build/release if both are
 #                  there, else .build/debug); this script never builds
 #   --report FILE  also write the JSON report there
@@ -34,7 +38,7 @@ cd "$repo"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 fail() { printf '\nfault-run failed: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '2,30p' "$script" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,31p' "$script" | sed 's/^# \{0,1\}//'; }
 # shellcheck source=lib/local-stack.sh
 source "$repo/scripts/lib/local-stack.sh"
 
@@ -44,11 +48,13 @@ kills=3
 bin_dir=""
 report=""
 timeout_seconds=600
+resync_period=5s
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --count) [[ $# -ge 2 ]] || fail "--count needs a value"; count="$2"; shift 2 ;;
     --seed) [[ $# -ge 2 ]] || fail "--seed needs a value"; seed="$2"; shift 2 ;;
     --kills) [[ $# -ge 2 ]] || fail "--kills needs a value"; kills="$2"; shift 2 ;;
+    --resync-period) [[ $# -ge 2 ]] || fail "--resync-period needs a value"; resync_period="$2"; shift 2 ;;
     --bin-dir) [[ $# -ge 2 ]] || fail "--bin-dir needs a value"; bin_dir="$2"; shift 2 ;;
     --report) [[ $# -ge 2 ]] || fail "--report needs a value"; report="$2"; shift 2 ;;
     --timeout) [[ $# -ge 2 ]] || fail "--timeout needs a value"; timeout_seconds="$2"; shift 2 ;;
@@ -59,6 +65,7 @@ done
 [[ "$count" =~ ^[1-9][0-9]*$ ]] || fail "--count must be a positive integer, got '$count'"
 [[ "$seed" =~ ^[0-9]+$ ]] || fail "--seed must be a non-negative integer, got '$seed'"
 [[ "$kills" =~ ^[0-9]+$ ]] || fail "--kills must be a non-negative integer, got '$kills'"
+[[ "$resync_period" =~ ^[1-9][0-9]*(ms|s|m|h)$ ]] || fail "--resync-period must be a duration like 5s or 1m, got '$resync_period'"
 [[ "$timeout_seconds" =~ ^[1-9][0-9]*$ ]] || fail "--timeout must be a positive number of seconds, got '$timeout_seconds'"
 if [[ -z "$bin_dir" ]]; then
   if [[ -x .build/release/trustline && -x .build/release/kube-test-server ]]; then bin_dir=.build/release; else bin_dir=.build/debug; fi
@@ -81,7 +88,7 @@ export PYTHONPATH="$repo/scripts${PYTHONPATH:+:$PYTHONPATH}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/fault-run.XXXXXX")"
 stack_stop_on_exit "${FAULT_RUN_KEEP:-0}" 40
 
-say "fault run: N=$count, seed $seed, $kills kills, binaries $bin_dir, work folder $work"
+say "fault run: N=$count, seed $seed, $kills kills, resync period $resync_period, binaries $bin_dir, work folder $work"
 stack_start_moto 30
 stack_start_iam_fault_proxy "$seed"
 stack_start_kube_test_server "$bin_dir" "$work/kube-test-server.log" --fault-control --bookmark-interval 1
@@ -91,7 +98,7 @@ stack_apply_crds >&2
 status=0
 python3 -m fault_run.run --kubeconfig "$KUBECONFIG" --moto-url "$moto_url" --proxy-url "$proxy_url" \
   --bin-dir "$bin_dir" --work "$work" --count "$count" --seed "$seed" --kills "$kills" \
-  --timeout "$timeout_seconds" --report "$work/report.json" &
+  --resync-period "$resync_period" --timeout "$timeout_seconds" --report "$work/report.json" &
 stack_pids+=($!)
 wait "${stack_pids[-1]}" || status=$?
 unset 'stack_pids[-1]'

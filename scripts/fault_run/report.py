@@ -26,7 +26,7 @@ def is_write(action):
 def tally(stats):
     """{action: {outcome: n}} -> counts of write attempts, successful writes, lost answers, faults by kind."""
     totals = {"write_attempts": 0, "writes_changed": 0, "writes_lost_after_upstream": 0, "writes_refused_by_moto": 0,
-              "read_attempts": 0, "faults": {}}
+              "write_faults": 0, "read_attempts": 0, "faults": {}}
     for action, outcomes in stats.items():
         for outcome, count in outcomes.items():
             status = outcome.rsplit("_", 1)[-1]
@@ -38,6 +38,8 @@ def tally(stats):
                 totals["read_attempts"] += count
                 continue
             totals["write_attempts"] += count
+            if not outcome.startswith("upstream_"):
+                totals["write_faults"] += count
             if succeeded:
                 totals["writes_changed"] += count
                 if outcome.startswith("lost_after_upstream"):
@@ -105,7 +107,8 @@ def print_summary(result, checks, failure):
         for phase in ("converge", "delete"):
             t = writes[phase]
             print(f"IAM {phase}: {t['writes_changed']} writes changed IAM (minimum {writes[phase + '_minimum']}), "
-                  f"{t['write_attempts']} write attempts, {t['writes_refused_by_moto']} refused by moto, "
+                  f"{t['write_attempts']} write attempts ({t['write_faults']} met an injected fault, "
+                  f"{t['writes_refused_by_moto']} refused by moto), "
                   f"{t['writes_lost_after_upstream']} answers lost after moto wrote, {t['read_attempts']} reads", file=out)
     print("", file=out)
     for check in checks:
