@@ -4,6 +4,7 @@ schedule of faults fired while the run's fault window is open: dropped watches, 
 410 Gone, storms of 409 Conflict on the resources' status writes, and a few 429 and 500 answers."""
 import json
 import threading
+import urllib.parse
 
 GROUP_PREFIX = "/apis/trustline.dev/"
 
@@ -14,11 +15,17 @@ class FaultControl:
     def __init__(self, api_client):
         self.api = api_client
 
-    def _call(self, method, command="", **query):
-        response = self.api.call_api(
-            "/fault-injection" + command, method, query_params=[(k, str(v)) for k, v in query.items()],
-            auth_settings=["BearerToken"], _preload_content=False)
-        return json.loads(response[0].data or b"{}")
+    def _call(self, verb, command="", **query):
+        configuration = self.api.configuration
+        url = f"{configuration.host}/fault-injection{command}"
+        if query:
+            url += "?" + urllib.parse.urlencode(query)
+        response = self.api.call_api(verb, url, header_params={
+            "Authorization": configuration.get_api_key_with_prefix("BearerToken"), "Accept": "application/json"})
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{verb} {url}: {response.status} {body[:300]!r}")
+        return json.loads(body or b"{}")
 
     def drop_watches(self):
         return self._call("POST", "/drop-watches")
@@ -59,8 +66,8 @@ class KubeFaultSchedule:
         while not self.stopped.wait(self.tick):
             try:
                 self._fire_some()
-            except Exception as error:  # the run reports it; a fault that did not fire is no failure
-                self.errors.append(str(error))
+            except Exception as error:  # reported, and a failed check of the run
+                self.errors.append(f"{type(error).__name__}: {error}")
 
     def _fire_some(self):
         rng, control = self.rng, self.control

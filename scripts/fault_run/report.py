@@ -81,8 +81,10 @@ def checks(result, failure):
         {"name": "IAM writes within the bound", "ok": minimum <= converge["writes_changed"] <= bound,
          "detail": f"{converge['writes_changed']} changed (minimum {minimum}, bound {bound}); "
                    f"{converge['write_attempts']} attempts"},
-        {"name": "faults were injected", "ok": bool(converge["faults"]) and bool(result["kube_faults_injected"]),
-         "detail": {"iam": converge["faults"], "kubernetes": result["kube_faults_injected"]}},
+        {"name": "faults were injected", "ok": bool(converge["faults"]) and bool(result["kube_faults_injected"])
+         and not result["kube_fault_schedule_errors"],
+         "detail": {"iam": converge["faults"], "kubernetes": result["kube_faults_injected"],
+                    "schedule errors": result["kube_fault_schedule_errors"]}},
         {"name": "deletion: no role left, exactly 3N writes", "ok": gone["roles_ours"] == 0 and delete["writes_changed"] == 3 * n,
          "detail": f"{gone['roles_ours']} roles of ours left; {delete['writes_changed']} writes"},
         {"name": "deletion: no resource left (no finalizer stuck)", "ok": result["resources_left"] == 0,
