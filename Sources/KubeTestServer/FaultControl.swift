@@ -3,8 +3,8 @@ import Hummingbird
 
 /// The fault injector over HTTP, for scripts that run the `kube-test-server` binary instead of
 /// holding the server in process (`scripts/fault-run.sh`). Test-server-only and off unless the
-/// server starts with `faultControl` (`--fault-control`): otherwise these paths are a 404, as on a
-/// real API server. Only the admin token may use it. Routes:
+/// server starts with `faultControl` (`--fault-control`): otherwise the server knows no such path,
+/// as a real API server does not. Only the admin token may use it. Routes:
 ///
 /// - `GET /fault-injection`: what was injected so far (`FaultInjector.injectedCounts`), as JSON.
 /// - `POST /fault-injection/drop-watches`: closes every open watch.

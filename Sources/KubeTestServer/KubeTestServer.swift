@@ -21,7 +21,7 @@ public struct KubeTestServerOptions: Sendable {
     /// Services. The serving certificate is checked against HOST, not `NAME.NAMESPACE.svc`.
     public var webhookServiceHosts: [String: String] = [:]
     /// Test-server-only: serve the fault injector over HTTP at `/fault-injection` (admin token
-    /// only; `FaultControl`), for scripts that run the binary. Off: those paths are a 404.
+    /// only; `FaultControl`), for scripts that run the binary. Off: the server knows no such path.
     public var faultControl: Bool = false
 
     public init() {}
