@@ -58,6 +58,26 @@ import TrustlineCore
         #expect(harness.iam.roleNames == ["role-b"])
     }
 
+    /// Found by the fault run (README, "Fault run"): with 500 resources, every retry of a resource
+    /// whose status write had failed listed all roles and their tags (~400 ListRoleTags each).
+    @Test func aLostStatusWriteAtGenerationOneListsNoRoles() async throws {
+        let harness = ReconcilerHarness()
+        try harness.apply(Samples.myApp())
+        harness.kubernetes.fail("update", kind: "WorkloadAwsAccess", with: Self.staleStatus)
+        guard case .transientError = await harness.reconcile() else {
+            Issue.record("the status write was made to fail")
+            return
+        }
+        #expect(harness.resource()?.metadata.generation == 1)
+        harness.resetCalls()
+
+        #expect(await harness.reconcile() == .done)
+
+        #expect(harness.iam.calls("ListRoles").isEmpty)
+        #expect(harness.iam.roleNames.count == 1)
+        #expect(harness.resource()?.status?.roleName != nil)
+    }
+
     @Test func aSteadyStateListsNoRoles() async throws {
         let harness = ReconcilerHarness()
         try harness.apply(Samples.myApp())
