@@ -98,34 +98,35 @@ def run(args, result):
     iam_converge = proxy_call(args.proxy_url, "stats")["requests"]
     foreign_after_converge = {role["name"]: iam_state.role_snapshot(iam, role["name"]) for role in foreign}
 
-    say("deleting every resource; waiting until none is left")
-    resources.delete_all()
-    delete_started = time.monotonic()
-    try:
-        delete_seconds = resources.wait(lambda items: not items, args.timeout, "every resource gone after delete")
-    except TimeoutError as error:
-        result["stuck_finalizers"] = resources.stuck_finalizers()
-        raise RuntimeError(f"{error}; left: {result['stuck_finalizers'][:10]}") from error
-    after_delete = iam_state.check_roles(iam, CLUSTER, ROLE_PATH, {role["name"] for role in foreign}, {})
-    iam_total = proxy_call(args.proxy_url, "stats")["requests"]
-    foreign_at_end = {role["name"]: iam_state.role_snapshot(iam, role["name"]) for role in foreign}
-
     result.update({
         "count": args.count, "seed": args.seed, "kills": kills, "concurrency": args.concurrency,
         "resync_period": args.resync_period,
         "kube_faults_injected": kube_injected, "kube_fault_schedule_errors": schedule.errors[:5],
-        "iam_during_faults": iam_during_faults, "iam_converge": iam_converge, "iam_total": iam_total,
+        "iam_during_faults": iam_during_faults, "iam_converge": iam_converge,
         "seconds_faults_window": round(faults_off - run_started, 2),
         "seconds_to_ready_after_faults_off": round(ready_seconds, 2),
         "seconds_start_to_all_ready": round(converged_at - run_started, 2),
-        "seconds_to_all_deleted": round(delete_seconds, 2),
-        "delete_wall_seconds": round(time.monotonic() - delete_started, 2),
-        "roles_after_converge": roles, "roles_after_delete": after_delete,
+        "roles_after_converge": roles, "operator_starts": operator.starts,
         "foreign_changed_by_converge": sorted(n for n in foreign_before if foreign_after_converge[n] != foreign_before[n]),
+    })
+
+    say("deleting every resource; waiting until none is left")
+    resources.delete_all()
+    try:
+        delete_seconds = resources.wait(lambda items: not items, args.timeout, "every resource gone after delete")
+    except TimeoutError as error:
+        result["stuck_finalizers"] = resources.stuck_finalizers()
+        result["iam_total"] = proxy_call(args.proxy_url, "stats")["requests"]
+        raise RuntimeError(f"{error}; left: {result['stuck_finalizers'][:10]}") from error
+    after_delete = iam_state.check_roles(iam, CLUSTER, ROLE_PATH, {role["name"] for role in foreign}, {})
+    foreign_at_end = {role["name"]: iam_state.role_snapshot(iam, role["name"]) for role in foreign}
+    result.update({
+        "iam_total": proxy_call(args.proxy_url, "stats")["requests"],
+        "seconds_to_all_deleted": round(delete_seconds, 2),
+        "roles_after_delete": after_delete,
         "foreign_changed_at_end": sorted(n for n in foreign_before if foreign_at_end[n] != foreign_before[n]),
         "resources_left": len(resources.list()),
         "service_accounts_left": resources.service_accounts_left(),
-        "operator_starts": operator.starts,
     })
 
 
