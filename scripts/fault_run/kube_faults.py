@@ -44,7 +44,8 @@ class FaultControl:
 
 
 class KubeFaultSchedule:
-    """Every `tick` seconds, draws from `rng` which faults to fire; runs in a thread until stop()."""
+    """Every `tick` seconds, draws from `rng` which faults to fire for the next `tick` seconds; runs in
+    a thread until stop()."""
 
     def __init__(self, control, rng, tick=0.5):
         self.control, self.rng, self.tick = control, rng, tick
@@ -71,11 +72,15 @@ class KubeFaultSchedule:
 
     def _fire_some(self):
         rng, control = self.rng, self.control
+        # Armed request faults wait for the next matching request: without this reset they would
+        # pile up while the operator backs off, and its every retry (a relist after a restart)
+        # would meet one. Each tick's faults live until the next tick.
+        control.reset()
         if rng.random() < 0.15:
             control.drop_watches()
         if rng.random() < 0.10:
             control.gone_watches(rng.randint(1, 3))
-        if rng.random() < 0.25:
+        if rng.random() < 0.5:
             # A storm: the next status writes of the resources all conflict.
             control.fail_requests(rng.randint(5, 25), 409, method="PUT", pathPrefix=GROUP_PREFIX, pathSuffix="/status")
         if rng.random() < 0.10:
