@@ -15,6 +15,8 @@ struct APIHandler: Sendable {
     var denials = DenialCounter()
     /// `NAMESPACE/NAME` of a webhook Service to `HOST:PORT` (`KubeTestServerOptions.webhookServiceHosts`).
     var webhookServiceHosts: [String: String] = [:]
+    /// Serves `FaultControl` (`KubeTestServerOptions.faultControl`).
+    var faultControl = false
 
     var authorizer: RBACAuthorizer { RBACAuthorizer(store: store) }
 
@@ -66,6 +68,9 @@ struct APIHandler: Sendable {
             let error = APIError.forbidden(attributes, user: user, reason: decision.reason)
             logger?.info("forbidden: \(error.message)")
             return Reply.error(error)
+        }
+        if faultControl, FaultControl.handles(exchange.path) {
+            return FaultControl(faults: faults).respond(to: exchange, user: user)
         }
         switch exchange.path {
         case "/.well-known/openid-configuration":

@@ -3,7 +3,8 @@ import Synchronization
 
 /// Switchable failures for tests of clients and controllers: drop or stall watches, answer
 /// watches with 410, answer chosen requests with 409/429/500, and slow every response down.
-/// Thread-safe; every switch can be flipped while requests are in flight.
+/// Thread-safe; every switch can be flipped while requests are in flight. It counts what it
+/// injected (`injectedCounts`), so a fault run can report the faults that really happened.
 public final class FaultInjector: Sendable {
     /// How an injected 410 reaches a watch: as the real server does for a too-old
     /// resourceVersion (HTTP 200 with an `ERROR` event carrying a 410 `Status`), or as HTTP 410.
@@ -17,6 +18,7 @@ public final class FaultInjector: Sendable {
         var status: Int
         var method: String?
         var pathPrefix: String?
+        var pathSuffix: String?
         var retryAfterSeconds: Int?
     }
 
@@ -26,6 +28,7 @@ public final class FaultInjector: Sendable {
         var goneWatches = 0
         var goneStyle: GoneStyle = .errorEvent
         var requestFaults: [RequestFault] = []
+        var injected: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -37,6 +40,7 @@ public final class FaultInjector: Sendable {
 
     /// Closes every open watch stream now (the client sees a clean end of the response).
     public func dropAllWatches() {
+        state.withLock { $0.injected["watchDrops", default: 0] += 1 }
         dropWatches()
     }
 
@@ -61,22 +65,29 @@ public final class FaultInjector: Sendable {
         }
     }
 
-    /// The next `count` requests matching `method` (e.g. "PUT") and `pathPrefix` (e.g.
-    /// "/apis/trustline.dev/") are answered with `status` (409, 429, 500, 503...) and a proper
-    /// `Status` body; 429 and 503 carry `Retry-After`.
+    /// The next `count` requests matching `method` (e.g. "PUT"), `pathPrefix` (e.g.
+    /// "/apis/trustline.dev/") and `pathSuffix` (e.g. "/status") are answered with `status` (409,
+    /// 429, 500, 503...) and a proper `Status` body; 429 and 503 carry `Retry-After`.
     public func failNextRequests(
-        _ count: Int, status: Int, method: String? = nil, pathPrefix: String? = nil, retryAfterSeconds: Int? = nil
+        _ count: Int, status: Int, method: String? = nil, pathPrefix: String? = nil, pathSuffix: String? = nil,
+        retryAfterSeconds: Int? = nil
     ) {
         state.withLock {
             $0.requestFaults.append(RequestFault(
                 remaining: count, status: status, method: method?.uppercased(), pathPrefix: pathPrefix,
-                retryAfterSeconds: retryAfterSeconds))
+                pathSuffix: pathSuffix, retryAfterSeconds: retryAfterSeconds))
         }
     }
 
-    /// Switches every fault off.
+    /// Switches every fault off; the counts of what was injected are kept.
     public func reset() {
-        state.withLock { $0 = State() }
+        state.withLock { $0 = State(injected: $0.injected) }
+    }
+
+    /// What was injected so far, by kind: `watchDrops` (calls of `dropAllWatches`), `watchGone`
+    /// (watches answered 410) and `status409`, `status429`, ... (requests answered with that code).
+    public var injectedCounts: [String: Int] {
+        state.withLock { $0.injected }
     }
 
     // MARK: Used by the server
@@ -86,9 +97,11 @@ public final class FaultInjector: Sendable {
             guard let index = state.requestFaults.firstIndex(where: { fault in
                 fault.remaining > 0 && (fault.method.map { $0 == method } ?? true)
                     && (fault.pathPrefix.map { path.hasPrefix($0) } ?? true)
+                    && (fault.pathSuffix.map { path.hasSuffix($0) } ?? true)
             }) else { return nil }
             state.requestFaults[index].remaining -= 1
             let fault = state.requestFaults[index]
+            state.injected["status\(fault.status)", default: 0] += 1
             if fault.remaining == 0 { state.requestFaults.remove(at: index) }
             return APIError.injected(code: fault.status, retryAfterSeconds: fault.retryAfterSeconds)
         }
@@ -98,6 +111,7 @@ public final class FaultInjector: Sendable {
         state.withLock { state in
             guard state.goneWatches > 0 else { return nil }
             state.goneWatches -= 1
+            state.injected["watchGone", default: 0] += 1
             return state.goneStyle
         }
     }

@@ -20,6 +20,9 @@ public struct KubeTestServerOptions: Sendable {
     /// `"NAMESPACE/NAME"` to `"HOST:PORT"`. A test-server-only mapping: it cannot route to
     /// Services. The serving certificate is checked against HOST, not `NAME.NAMESPACE.svc`.
     public var webhookServiceHosts: [String: String] = [:]
+    /// Test-server-only: serve the fault injector over HTTP at `/fault-injection` (admin token
+    /// only; `FaultControl`), for scripts that run the binary. Off: the server knows no such path.
+    public var faultControl: Bool = false
 
     public init() {}
 }
@@ -86,7 +89,7 @@ public final class KubeTestServer: Sendable {
         let handler = APIHandler(
             store: store, faults: faults, tokens: tokens, adminToken: bearerToken,
             bookmarkInterval: options.bookmarkInterval, logger: options.logRequests ? logger : nil, denials: denials,
-            webhookServiceHosts: options.webhookServiceHosts)
+            webhookServiceHosts: options.webhookServiceHosts, faultControl: options.faultControl)
 
         let (started, startedContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = Application(

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KubeTestServer
 
-/// `kube-test-server [--port N] [--kubeconfig-out PATH] [--issuer URL] [--webhook-service-host NS/NAME=HOST:PORT]`: serves until SIGTERM or
+/// `kube-test-server [--port N] [--kubeconfig-out PATH] [--issuer URL] [--webhook-service-host NS/NAME=HOST:PORT] [--fault-control]`: serves until SIGTERM or
 /// SIGINT; the kubeconfig is written once the server accepts connections.
 @main
 struct KubeTestServerCommand: AsyncParsableCommand {
@@ -31,6 +31,11 @@ struct KubeTestServerCommand: AsyncParsableCommand {
             "Test-server-only: where an admission webhook's clientConfig.service is reached, as NAMESPACE/NAME=HOST:PORT (repeatable).",
             valueName: "NAMESPACE/NAME=HOST:PORT"))
     var webhookServiceHosts: [String] = []
+
+    @Flag(
+        name: .customLong("fault-control"),
+        help: "Test-server-only: serve fault injection over HTTP at /fault-injection (admin token only; see FaultControl.swift).")
+    var faultControl = false
 
     @Flag(name: .shortAndLong, help: "Log each request to stderr.")
     var verbose = false
@@ -70,6 +75,7 @@ struct KubeTestServerCommand: AsyncParsableCommand {
         options.watchHistoryLimit = watchHistory
         options.logRequests = verbose
         options.webhookServiceHosts = try serviceHostMap()
+        options.faultControl = faultControl
         let server = try await KubeTestServer.start(options)
         if let kubeconfigOut {
             try server.writeKubeconfig(to: kubeconfigOut)

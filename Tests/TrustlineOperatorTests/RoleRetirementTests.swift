@@ -30,6 +30,18 @@ import TrustlineCore
         }
     }
 
+    /// Applies the sample and reconciles it once with its status write failing; false (and an
+    /// issue recorded) when the reconcile did not fail as arranged.
+    static func applyLosingTheFirstStatusWrite(_ harness: ReconcilerHarness) async throws -> Bool {
+        try harness.apply(Samples.myApp())
+        harness.kubernetes.fail("update", kind: "WorkloadAwsAccess", with: staleStatus)
+        guard case .transientError = await harness.reconcile() else {
+            Issue.record("the status write was made to fail")
+            return false
+        }
+        return true
+    }
+
     @Test func quickRenamesLeaveOnlyTheCurrentRole() async throws {
         let harness = ReconcilerHarness()
         try harness.apply(Samples.myApp())
@@ -45,17 +57,27 @@ import TrustlineCore
 
     @Test func renamesBeforeAnyStatusWriteLeaveOnlyTheCurrentRole() async throws {
         let harness = ReconcilerHarness()
-        try harness.apply(Samples.myApp())
-        harness.kubernetes.fail("update", kind: "WorkloadAwsAccess", with: Self.staleStatus)
-        guard case .transientError = await harness.reconcile() else {
-            Issue.record("the status write was made to fail")
-            return
-        }
+        guard try await Self.applyLosingTheFirstStatusWrite(harness) else { return }
         #expect(harness.resource()?.status?.roleName == nil)
 
         try await Self.renameQuickly(harness, through: ["role-b"])
 
         #expect(harness.iam.roleNames == ["role-b"])
+    }
+
+    /// Found by the fault run (README, "Fault run"): with 500 resources, every retry of a resource
+    /// whose status write had failed listed all roles and their tags (~400 ListRoleTags each).
+    @Test func aLostStatusWriteAtGenerationOneListsNoRoles() async throws {
+        let harness = ReconcilerHarness()
+        guard try await Self.applyLosingTheFirstStatusWrite(harness) else { return }
+        #expect(harness.resource()?.metadata.generation == 1)
+        harness.resetCalls()
+
+        #expect(await harness.reconcile() == .done)
+
+        #expect(harness.iam.calls("ListRoles").isEmpty)
+        #expect(harness.iam.roleNames.count == 1)
+        #expect(harness.resource()?.status?.roleName != nil)
     }
 
     @Test func aSteadyStateListsNoRoles() async throws {

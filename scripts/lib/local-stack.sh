@@ -146,3 +146,22 @@ stack_start_operator() {
 stack_metrics_port() {
   grep -m1 'endpoint=metrics' "$work/operator.log" | grep -o 'port=[0-9]*' | head -n 1 | cut -d= -f2 || true
 }
+
+# stack_start_iam_fault_proxy SEED (scripts/fault-run.sh sources this file too): starts
+# scripts/fault_run/iam_fault_proxy.py in front of moto (stack_start_moto first) with seeded random
+# IAM faults, logging to $work/iam-fault-proxy.log, and waits until it serves; sets proxy_url.
+# Its faults start on; the program's docstring describes its control endpoints.
+stack_start_iam_fault_proxy() {
+  local seed="$1" port=""
+  python3 "$repo/scripts/fault_run/iam_fault_proxy.py" --port 0 --upstream "$moto_url" --pattern random --seed "$seed" \
+    >"$work/iam-fault-proxy.log" 2>&1 &
+  stack_pids+=($!)
+  for _ in $(seq 1 100); do
+    port="$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$work/iam-fault-proxy.log")"
+    [[ -n "$port" ]] && break
+    kill -0 "${stack_pids[-1]}" 2>/dev/null || fail "the IAM fault proxy exited; see $work/iam-fault-proxy.log"
+    sleep 0.1
+  done
+  [[ -n "$port" ]] || fail "the IAM fault proxy did not start within 10s; see $work/iam-fault-proxy.log"
+  proxy_url="http://127.0.0.1:$port"
+}

@@ -227,15 +227,19 @@ public struct WorkloadAwsAccessReconciler: Reconciler {
     /// deleted if they are still this resource's, so renames leave no orphan behind: the one
     /// status names, and (quick renames skip status writes) every other role under the role path
     /// tagged with this resource's uid (`StaleRoleRetirement`). The listing runs only when the
-    /// name changed or status never recorded one after the first reconcile: a steady state makes
-    /// no list call.
+    /// name changed or status never recorded one after the first reconcile of a spec that has
+    /// changed since creation: a steady state makes no list call, and neither does a resource at
+    /// generation 1 whose status writes failed (one spec, one name: no earlier role to find). The
+    /// listing costs a ListRoleTags per role under the path, so at generation 1 it would make every
+    /// retry after a lost status write (409s, a restart) cost O(N) calls, O(N^2) in all.
     private func retirePreviousRoles(
         of resource: WorkloadAwsAccess, replacedBy rendered: RenderedAccess, firstReconcile: Bool, logger: Logger
     ) async throws(ReconcileBlock) {
         let previous = resource.status?.roleName ?? ""
         let desired = rendered.role.name
         let renamed = !previous.isEmpty && previous.lowercased() != desired.lowercased()
-        guard renamed || (previous.isEmpty && !firstReconcile) else { return }
+        let specChangedSinceCreation = (resource.metadata.generation ?? 2) > 1
+        guard renamed || (previous.isEmpty && !firstReconcile && specChangedSinceCreation) else { return }
         var retired: [String] = []
         do {
             if renamed, try await OwnedRoleRemoval(iam: iam).remove(roleName: previous, owner: rendered.owner, logger: logger) == .deleted {
