@@ -132,6 +132,55 @@ import TrustlineCore
         #expect(harness.resource() == nil)
     }
 
+    /// Found by the fault run (README, "Fault run"): deleting N resources listed every role and its
+    /// tags once per resource, O(N^2) reads. A resource whose spec never changed had one name.
+    @Test func deletingAResourceAtGenerationOneListsNoRoles() async throws {
+        let harness = ReconcilerHarness()
+        try harness.apply(Samples.myApp())
+        #expect(await harness.reconcile() == .done)
+        #expect(harness.resource()?.metadata.generation == 1)
+        harness.resetCalls()
+
+        try await harness.delete()
+        #expect(await harness.reconcile() == .done)
+
+        #expect(harness.iam.roleNames.isEmpty)
+        #expect(harness.resource() == nil)
+        #expect(harness.iam.calls("GetAccountAuthorizationDetails").isEmpty && harness.iam.calls("ListRoles").isEmpty)
+    }
+
+    /// The listing reads authorization-details pages (a call per page, not a ListRoleTags per
+    /// role); where that call is denied it falls back to ListRoles and ListRoleTags, and finds the
+    /// same roles.
+    @Test(arguments: [false, true])
+    func renamedResourceDeletionFindsLateRolesWithOrWithoutTheDetailsCall(denied: Bool) async throws {
+        let harness = ReconcilerHarness()
+        try harness.apply(Samples.myApp())
+        #expect(await harness.reconcile() == .done)
+        try await Self.renameQuickly(harness, through: ["role-b"])
+        let uid = try #require(harness.resource()?.metadata.uid)
+        let trust = try #require(harness.iam.role("role-b")).trustPolicy
+        let tags = OwnershipTags.tags(clusterName: "prod", namespace: "production", name: "my-app", uid: uid)
+        for index in 0..<5 {
+            harness.iam.seedRole(
+                name: "landed-late-\(index)", path: "/trustline/", trustPolicy: trust,
+                tags: tags.map { IAMTag(key: $0.key, value: $0.value) }, createDate: Date())
+        }
+        if denied {
+            harness.iam.failAlways(
+                "GetAccountAuthorizationDetails",
+                with: .service(AWSError(code: "AccessDenied", message: "not authorized", httpStatus: 403)))
+        }
+        harness.resetCalls()
+
+        try await harness.delete()
+        #expect(await harness.reconcile() == .done)
+
+        #expect(harness.iam.roleNames.isEmpty)
+        #expect(harness.iam.calls("ListRoles").count == (denied ? 1 : 0))
+        #expect(harness.iam.calls("GetAccountAuthorizationDetails").count == 1)
+    }
+
     @Test func retainKeepsAndMarksTheCurrentRoleAndDeletesEarlierNames() async throws {
         let harness = ReconcilerHarness()
         var resource = Samples.myApp()

@@ -61,8 +61,8 @@ struct ResourceCleanup: Sendable {
         return "deletionPolicy Delete: deleting role \(roleName) and cleaning up ServiceAccount \(serviceAccount)"
     }
 
-    /// With `Delete`, every role tagged for this resource goes: the one status names and any a
-    /// quick rename or a late CreateRole left behind. With `Retain`, only the current role is kept
+    /// With `Delete`, every role tagged for this resource goes: the one status names and, when the
+    /// spec was ever changed, any a quick rename left behind. With `Retain`, only the current role is kept
     /// (and marked, see `RetainedRoleMarker`): older names are access the user already took away
     /// by renaming, and keeping them would leave roles nobody reconciles any more.
     private func retireRoles(keeping kept: String?, of resource: WorkloadAwsAccess, logger: Logger) async throws(ReconcileBlock) {
@@ -76,6 +76,10 @@ struct ResourceCleanup: Sendable {
             } else {
                 try await RetainedRoleMarker(iam: iam).mark(roleName: current, owner: target.owner, logger: logger)
             }
+            // Other names exist only where the spec changed since creation (a rename); a
+            // resource at generation 1 had one name, so deleting N of them costs no listing each.
+            // A role left under an earlier name by a settings change is the orphan sweep's.
+            guard (resource.metadata.generation ?? 2) > 1 else { return }
             step = "the roles tagged for \(resource.namespace)/\(resource.name)"
             _ = try await StaleRoleRetirement(iam: iam).retire(
                 owner: target.owner, keeping: kept, under: target.rolePaths,

@@ -22,15 +22,43 @@ extension TaggedRole {
     }
 }
 
-/// Lists the roles under a role path and reads their tags, so the operator can find every role a
-/// resource may have made, including ones status never named (quick renames skip status writes;
-/// a CreateRole that timed out may land later). ListRoles returns no tags, so each role costs one
-/// ListRoleTags; `createdSince` skips roles made before a resource existed, which cannot be its own
-/// (an adopted one predates it, but is named in status and retired through that).
+/// Lists the roles under a role path with their ownership tags, so the operator can find every
+/// role a resource may have made, including ones status never named (quick renames skip status
+/// writes; a CreateRole that timed out may land later). It reads GetAccountAuthorizationDetails
+/// pages (every role of the account with its tags, up to 1000 a page, filtered by path here), so a
+/// listing costs a call per 1000 roles in the account instead of one ListRoleTags per role
+/// (docs/design.md section 12). Where that call is denied (an operator policy from before it was
+/// granted), it falls back to ListRoles and one ListRoleTags per role. `createdSince` skips roles
+/// made before a resource existed, which cannot be its own (an adopted one predates it, but is
+/// named in status and retired through that).
 struct TaggedRoleInventory: Sendable {
     let iam: any IAMAPI
+    /// Roles per GetAccountAuthorizationDetails page (IAM's maximum).
+    var pageSize = 1000
 
     func roles(under pathPrefix: String, createdSince: Date? = nil) async throws(OwnedRoleRemoval.Failure) -> [TaggedRole] {
+        var roles: [TaggedRole] = []
+        var marker: String?
+        repeat {
+            let page: RoleAuthorizationDetailsPage
+            do {
+                page = try await iam.roleAuthorizationDetailsPage(marker: marker, pageSize: pageSize)
+            } catch where error.isAccessDenied && marker == nil {
+                return try await rolesOneByOne(under: pathPrefix, createdSince: createdSince)
+            } catch {
+                throw OwnedRoleRemoval.Failure(action: "GetAccountAuthorizationDetails", error: error)
+            }
+            for role in page.roles where role.path.hasPrefix(pathPrefix) {
+                if let createdSince, role.createDate < createdSince { continue }
+                roles.append(Self.tagged(name: role.roleName, createDate: role.createDate, tags: role.tags))
+            }
+            marker = page.nextMarker
+        } while marker != nil
+        return roles
+    }
+
+    /// ListRoles under the path, then each role's tags.
+    private func rolesOneByOne(under pathPrefix: String, createdSince: Date?) async throws(OwnedRoleRemoval.Failure) -> [TaggedRole] {
         let listed: [IAMRole]
         do {
             listed = try await iam.listRoles(pathPrefix: pathPrefix)
@@ -48,11 +76,15 @@ struct TaggedRoleInventory: Sendable {
             } catch {
                 throw OwnedRoleRemoval.Failure(action: "ListRoleTags", error: error)
             }
-            roles.append(TaggedRole(
-                name: role.roleName, createDate: role.createDate, owner: Self.owner(in: tags),
-                retained: Self.value(of: OwnershipTags.retained, in: tags) != nil))
+            roles.append(Self.tagged(name: role.roleName, createDate: role.createDate, tags: tags))
         }
         return roles
+    }
+
+    private static func tagged(name: String, createDate: Date, tags: [IAMTag]) -> TaggedRole {
+        TaggedRole(
+            name: name, createDate: createDate, owner: owner(in: tags),
+            retained: value(of: OwnershipTags.retained, in: tags) != nil)
     }
 
     /// The owner the four ownership tags name, all present and the uid not empty.

@@ -81,12 +81,27 @@ public struct EnvironmentResolver: Sendable {
         return issuer
     }
 
+    /// Waits between start-up attempts at GetCallerIdentity while STS throttles or fails
+    /// transiently (each attempt already made the standard retries): about 30 s in all, so a
+    /// restart that meets a bad moment of STS waits it out instead of exiting.
+    static let accountLookupPauses: [Duration] = [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(15)]
+
     func accountId() async throws -> String {
         if let configured = settings.awsAccountId { return configured }
-        do {
-            return try await aws.sts.getCallerIdentity().account
-        } catch {
-            throw Failure(description: "could not learn the AWS account from STS GetCallerIdentity (\(error)); check the AWS credentials or set --aws-account-id (TRUSTLINE_AWS_ACCOUNT_ID)")
+        var pauses = Self.accountLookupPauses[...]
+        while true {
+            do {
+                return try await aws.sts.getCallerIdentity().account
+            } catch {
+                if AWSErrorClassification.classify(error) != .notRetryable, let pause = pauses.popFirst() {
+                    logger.warning(
+                        "STS GetCallerIdentity failed; trying again",
+                        metadata: ["error": "\(error)", "retryIn": "\(pause)"])
+                    try await Task.sleep(for: pause)
+                    continue
+                }
+                throw Failure(description: "could not learn the AWS account from STS GetCallerIdentity (\(error)); check the AWS credentials or set --aws-account-id (TRUSTLINE_AWS_ACCOUNT_ID)")
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTransport
 import Logging
+import Synchronization
 import Testing
 import TrustlineCore
 @testable import TrustlineOperator
@@ -66,6 +67,24 @@ struct EnvironmentResolverTests {
             return message.contains("--oidc-issuer") && message.contains("TRUSTLINE_OIDC_ISSUER") && message.contains("openid-configuration")
         }
         #expect(peers.awsHTTP.requests.isEmpty)
+    }
+
+    /// Found by the fault run (README, "Fault run"): a restart whose GetCallerIdentity met
+    /// throttling on every standard retry exited instead of waiting.
+    @Test func throttledAccountLookupIsTriedAgainAfterAPause() async throws {
+        let answered = Atomic(0)
+        let peers = try ScriptedPeers(
+            kubernetes: ScriptedPeers.unexpected,
+            aws: { _ throws(HTTPTransportError) in
+                let count = answered.add(1, ordering: .relaxed).newValue
+                return count <= 3
+                    ? ScriptedHTTPClient.errorResponse(status: 400, code: "Throttling", message: "Rate exceeded")
+                    : ScriptedPeers.callerIdentity(arn: "arn:aws:iam::210987654321:user/operator")
+            })
+        let resolver = EnvironmentResolver(
+            settings: OperatorSettings(clusterName: "prod", oidcIssuer: Self.issuer), kubernetes: peers.kubernetes, aws: peers.aws, logger: Self.logger)
+        #expect(try await resolver.resolve().accountId == "210987654321")
+        #expect(peers.awsHTTP.actions == Array(repeating: "GetCallerIdentity", count: 4))
     }
 
     @Test func anUnknowableAccountNamesTheSettingToConfigure() async throws {
