@@ -25,8 +25,9 @@ public struct ObjectIndex<Object: KubernetesResource, Value: Hashable & Sendable
 
     /// The values of one object; empty when it is not indexed under any.
     public let indexValues: @Sendable (Object) -> Set<Value>
-    private var valuesByKey: [ObjectKey: Set<Value>] = [:]
-    private var keysByValue: [Value: Set<ObjectKey>] = [:]
+    // Compact sets: nearly every entry holds one element, which then needs no allocation.
+    private var valuesByKey: [ObjectKey: CompactSet<Value>] = [:]
+    private var keysByValue: [Value: CompactSet<ObjectKey>] = [:]
 
     public init(_ indexValues: @escaping @Sendable (Object) -> Set<Value>) {
         self.indexValues = indexValues
@@ -34,12 +35,12 @@ public struct ObjectIndex<Object: KubernetesResource, Value: Hashable & Sendable
 
     /// The keys of the objects indexed under `value`, sorted.
     public func keys(for value: Value) -> [ObjectKey] {
-        (keysByValue[value] ?? []).sorted()
+        keysByValue[value]?.sorted() ?? []
     }
 
     /// The values `key` is indexed under; empty for an object not in the index.
     public func values(of key: ObjectKey) -> Set<Value> {
-        valuesByKey[key] ?? []
+        valuesByKey[key]?.elements ?? []
     }
 
     /// How many objects have at least one value.
@@ -73,7 +74,7 @@ public struct ObjectIndex<Object: KubernetesResource, Value: Hashable & Sendable
     }
 
     private mutating func set(_ key: ObjectKey, to values: Set<Value>) -> Change {
-        let previous = valuesByKey[key] ?? []
+        let previous = valuesByKey[key]?.elements ?? []
         let change = Change(key: key, removed: previous, added: values)
         guard change.moved else { return change }
         for value in previous.subtracting(values) {
@@ -81,9 +82,9 @@ public struct ObjectIndex<Object: KubernetesResource, Value: Hashable & Sendable
             if keysByValue[value]?.isEmpty == true { keysByValue.removeValue(forKey: value) }
         }
         for value in values.subtracting(previous) {
-            keysByValue[value, default: []].insert(key)
+            keysByValue[value, default: CompactSet()].insert(key)
         }
-        valuesByKey[key] = values.isEmpty ? nil : values
+        valuesByKey[key] = values.isEmpty ? nil : CompactSet(values)
         return change
     }
 }

@@ -18,7 +18,9 @@ extension StoreState {
     }
 
     /// A `<Kind>List` in namespace/name order with `limit`/`continue` paging; an expired
-    /// continue token (older than the watch history) is a 410 as on a compacted etcd.
+    /// continue token (older than the watch history) is a 410 as on a compacted etcd. Unlike
+    /// etcd, a continued page shows the objects as they are now, not as they were at the first
+    /// page's resourceVersion; a watch from that version replays the difference either way.
     func list(type: ResourceType, namespace: String?, options: ListOptions) throws -> JSONValue {
         var start: String?
         var listVersion = resourceVersion
@@ -45,7 +47,11 @@ extension StoreState {
             page = Array(matching.prefix(limit))
             if let last = page.last {
                 metadata["continue"] = .string(ContinueToken(resourceVersion: listVersion, startAfter: last.0).encoded)
-                metadata["remainingItemCount"] = .int(Int64(matching.count - limit))
+                // As the API server: only without selectors, where the count it has is the count
+                // of matching objects; with one it leaves the field out rather than guess.
+                if options.labelSelector.requirements.isEmpty && options.fieldSelector.requirements.isEmpty {
+                    metadata["remainingItemCount"] = .int(Int64(matching.count - limit))
+                }
             }
         }
         let items: [JSONValue] = page.map { entry in

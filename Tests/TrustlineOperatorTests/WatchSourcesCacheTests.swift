@@ -127,7 +127,7 @@ extension WatchSourcesCacheTests {
 
 /// The in-memory API server with watches that stay open and quiet until cancelled (its own
 /// watches end at once, which would make the reflectors list again in a tight loop).
-private struct QuietWatches: KubernetesAPI {
+struct QuietWatches: KubernetesAPI {
     let wrapped: InMemoryKubernetes
 
     init(_ wrapped: InMemoryKubernetes) {

@@ -5,10 +5,15 @@
   kube-requests LOG FROM TO     requests in lines [FROM, TO) of kube-test-server's -v log,
                                 leaving out the benchmark's own (label selector trustline-bench)
   lines LOG                     number of lines in the log now
-  rss PID                       VmHWM and VmRSS of a process, in KiB, from /proc/PID/status
+  rss PID                       VmHWM and VmRSS of a process, in KiB, from /proc/PID/status, its
+                                Rss and Anonymous from /proc/PID/smaps_rollup, and its CPU
+                                seconds (user + system) from /proc/PID/stat
+  period WORK K                 one line on resync period K of the steady-state window: its IAM
+                                calls and Kubernetes requests, from the files the script wrote
   seconds DURATION              a Go-style duration (500ms, 5s, 1m, 1h30m) in seconds
 """
 import json
+import os
 import re
 import sys
 import urllib.request
@@ -103,7 +108,33 @@ def rss(pid):
             key, _, rest = line.partition(":")
             if key in ("VmHWM", "VmRSS"):
                 values[key] = int(rest.split()[0])
+    # Where the resident pages are: anonymous (heap, stacks) or file-backed (the mapped binary).
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                key, _, rest = line.partition(":")
+                if key in ("Anonymous", "Rss"):
+                    values[f"smaps_{key}"] = int(rest.split()[0])
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/stat") as stat:
+        # The command name (field 2) may hold spaces; utime and stime are fields 14 and 15.
+        fields = stat.read().rpartition(")")[2].split()
+    values["cpu_seconds"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return values
+
+
+def iam_total(metrics):
+    return sum(sample["count"] for sample in metrics["aws_requests"] if sample["service"] == "iam")
+
+
+def period(work, index):
+    """The progress line of one steady-state period (the report prints the full table)."""
+    def load(name):
+        with open(os.path.join(work, name)) as file:
+            return json.load(file)
+    calls = iam_total(load(f"metrics_steady_{index}.json")) - iam_total(load(f"metrics_steady_{index - 1}.json"))
+    return f"resync period {index}: IAM calls {calls:.0f}, Kubernetes requests {load(f'kube_steady_{index}.json')['total']}"
 
 
 def seconds(text):
@@ -128,6 +159,9 @@ def main():
         result = rss(args[0])
     elif command == "seconds":
         result = seconds(args[0])
+    elif command == "period":
+        print(period(args[0], int(args[1])))
+        return
     else:
         raise SystemExit(f"measure: unknown command {command}\n{__doc__}")
     print(json.dumps(result))

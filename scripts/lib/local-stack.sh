@@ -9,6 +9,8 @@
 
 stack_pids=()
 operator_pid=""
+# Extra VAR=value settings for `trustline run` only (say, a heap profiler's LD_PRELOAD).
+stack_operator_env=()
 stack_keep=0
 stack_log_lines=40
 
@@ -123,11 +125,11 @@ stack_apply_crds() {
 
 # stack_start_operator BIN_DIR CLUSTER_NAME RESYNC_PERIOD [ARG...]: starts `trustline run` against
 # moto and kube-test-server, metrics and health on free ports, logging to $work/operator.log;
-# sets operator_pid.
+# sets operator_pid (the operator's own: env execs it). stack_operator_env is added to its environment.
 stack_start_operator() {
   local bin_dir="$1" cluster_name="$2" resync_period="$3"
   shift 3
-  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
+  env "${stack_operator_env[@]}" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
     AWS_ENDPOINT_URL_IAM="$moto_url" AWS_ENDPOINT_URL_STS="$moto_url" \
     TRUSTLINE_NAMESPACE=default \
     "$bin_dir/trustline" run \

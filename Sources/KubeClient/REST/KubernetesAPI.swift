@@ -83,12 +83,13 @@ extension KubernetesAPI {
     }
 
     /// The paging both `listAll` variants share: the first page with `limit`, then each page its
-    /// `continue` token names, appended to the first.
+    /// `continue` token names, appended to the first. A `pageSize` of 0 or less lists in one
+    /// request, without `limit`.
     private func collectPages<Object: KubernetesResource>(
         options: ListOptions, pageSize: Int, fetch: (ListOptions) async throws -> PartialObjectList<Object>
     ) async throws -> PartialObjectList<Object> {
         var pageOptions = options
-        pageOptions.limit = pageSize
+        pageOptions.limit = pageSize > 0 ? pageSize : nil
         pageOptions.continueToken = nil
         var first = try await fetch(pageOptions)
         var next = first.list.metadata.continue

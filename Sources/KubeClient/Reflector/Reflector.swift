@@ -17,8 +17,15 @@ public enum ReflectorEvent<Object: KubernetesResource>: Sendable {
 /// list, then `.applied`/`.deleted` per change. When the watch expires (410) it lists again and,
 /// after the new `.restarted`, yields `.deleted` for every object that vanished meanwhile.
 /// List failures that retrying can fix (429, 5xx, transport) back off like the watch does.
+/// The list is paged (`pageSize` items a request); when the snapshot a `continue` token pins has
+/// expired (410, the server compacted it while the pages were read), the list starts over at
+/// once in one request without `limit`, as client-go's pager does, then pages again next time.
 /// An object that does not decode is one bad object: yielded as `.skipped`, never cached, and
 /// never a reason to fail the list or the watch.
+///
+/// `transform` (client-go's informer transform) rewrites each listed or watched object before it
+/// is cached and yielded, so a cache keeps only what its readers use: at 10,000 objects every
+/// field kept is paid for 10,000 times.
 public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
     public typealias Element = ReflectorEvent<Object>
 
@@ -34,6 +41,8 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
     /// of retrying quietly, so the caller can say so (log it, fail readiness) and start over;
     /// nil: retry forever.
     public let failuresBeforeThrowing: Int?
+    /// Applied to every object before it is cached and yielded; keeps all of it by default.
+    public let transform: @Sendable (Object) -> Object
 
     public init(
         api: any KubernetesAPI,
@@ -44,9 +53,11 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
         store: ObjectStore<Object> = ObjectStore(),
         backoff: Backoff = Backoff(),
         environment: RetryEnvironment = .live,
-        failuresBeforeThrowing: Int? = nil
+        failuresBeforeThrowing: Int? = nil,
+        transform: @escaping @Sendable (Object) -> Object = { $0 }
     ) {
         self.failuresBeforeThrowing = failuresBeforeThrowing
+        self.transform = transform
         self.api = api
         self.namespace = namespace
         self.labelSelector = labelSelector
@@ -65,6 +76,8 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
         var watch: Watcher<Object>.Iterator?
         var pending: [ReflectorEvent<Object>] = []
         var listFailures = 0
+        /// The last paged list ended in 410 (an expired `continue`): list the next one whole.
+        var listWhole = false
         /// How many lists have completed (1 after the initial one).
         public private(set) var listCount = 0
 
@@ -90,11 +103,13 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
                     }
                     switch event {
                     case .added(let object), .modified(let object):
-                        reflector.store.apply(object)
-                        return .applied(object)
+                        let kept = reflector.transform(object)
+                        reflector.store.apply(kept)
+                        return .applied(kept)
                     case .deleted(let object):
-                        reflector.store.remove(object)
-                        return .deleted(object)
+                        let kept = reflector.transform(object)
+                        reflector.store.remove(kept)
+                        return .deleted(kept)
                     case .bookmark, .error:
                         continue
                     }
@@ -105,15 +120,21 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
         }
 
         private mutating func relist() async throws {
-            let list: ObjectList<Object>
+            var list: ObjectList<Object>
             let undecodable: [UndecodableObject]
             do {
                 (list, undecodable) = try await reflector.api.listAllSkippingUndecodable(
                     Object.self, namespace: reflector.namespace,
                     options: ListOptions(labelSelector: reflector.labelSelector, fieldSelector: reflector.fieldSelector),
-                    pageSize: reflector.pageSize).parts
+                    pageSize: listWhole ? 0 : reflector.pageSize).parts
             } catch {
-                guard case .retryable(let retryAfter) = Watcher<Object>.Iterator.classify(error) else { throw error }
+                let failure = Watcher<Object>.Iterator.classify(error)
+                if case .gone = failure, !listWhole {
+                    // Nothing of the partial list is kept: start over, whole, without waiting.
+                    listWhole = true
+                    return
+                }
+                guard case .retryable(let retryAfter) = failure else { throw error }
                 if let limit = reflector.failuresBeforeThrowing, listFailures + 1 >= limit { throw error }
                 var delay = reflector.backoff.delay(attempt: listFailures, unitRandom: reflector.environment.random())
                 if let retryAfter, retryAfter > delay { delay = Swift.min(retryAfter, reflector.backoff.maximum) }
@@ -122,7 +143,10 @@ public struct Reflector<Object: KubernetesResource>: AsyncSequence, Sendable {
                 return
             }
             listFailures = 0
+            listWhole = false
             listCount += 1
+            // In place, one object at a time: no second array of every object.
+            for position in list.items.indices { list.items[position] = reflector.transform(list.items[position]) }
             let removed = reflector.store.replace(with: list.items)
             pending.append(.restarted(list.items))
             pending.append(contentsOf: undecodable.map { .skipped($0) })

@@ -8,7 +8,8 @@ import TrustlineCore
 /// The event sources of the WorkloadAwsAccess controller: a reflector of the resources (one per
 /// watched namespace, or one for all), and a reflector of ServiceAccounts whose changes are
 /// mapped to the resources that own or name them. The caches also answer `knownKeys` for
-/// resync and the managed-resources gauge, and are what the reconciler reads (`ReconcileCache`).
+/// resync and the managed-resources gauge, and are what the reconciler reads (`ReconcileCache`);
+/// they keep only what is read (`CacheTrimming`).
 ///
 /// This file holds the wiring and the cache reads; how events become keys is in
 /// `WatchSources+ResourceEvents.swift` and `WatchSources+AccountEvents.swift`.
@@ -37,6 +38,8 @@ final class WatchSources: ReconcileCache {
     let resourceChanges = Mutex(ChangeFilter(.workloadAwsAccessChanges))
     /// The same for ServiceAccounts: annotations and owners, the parts the operator converges.
     let accountChanges = Mutex(ChangeFilter(.serviceAccountChanges))
+    /// What the caches keep of each object; one table of shared values for both kinds.
+    let trimming = CacheTrimming()
 
     /// Consecutive failures of a list or watch before it is reported (logged, `/readyz` failing)
     /// by `RecoveringWatch` rather than retried quietly: a blip passes unseen, a stall does not.
@@ -76,12 +79,12 @@ final class WatchSources: ReconcileCache {
         for (index, namespace) in namespaces.enumerated() {
             let resources = RecoveringWatch(
                 name: "workloadawsaccesses@\(namespace ?? "*")", kind: WorkloadAwsAccess.descriptor, namespace: namespace,
-                events: { [kubernetes, stores] in Reflector<WorkloadAwsAccess>(api: kubernetes, namespace: namespace, store: stores[index], failuresBeforeThrowing: Self.failuresBeforeThrowing) },
+                events: { [kubernetes, stores, trimming] in Reflector<WorkloadAwsAccess>(api: kubernetes, namespace: namespace, store: stores[index], failuresBeforeThrowing: Self.failuresBeforeThrowing, transform: { trimming.resource($0) }) },
                 health: health, logger: logger)
             sources.append(resources.source { [self] event in self.keys(for: event, reflectorIndex: index) })
             let serviceAccounts = RecoveringWatch(
                 name: "serviceaccounts@\(namespace ?? "*")", kind: ServiceAccount.descriptor, namespace: namespace,
-                events: { [kubernetes, accountStores] in Reflector<ServiceAccount>(api: kubernetes, namespace: namespace, store: accountStores[index], failuresBeforeThrowing: Self.failuresBeforeThrowing) },
+                events: { [kubernetes, accountStores, trimming] in Reflector<ServiceAccount>(api: kubernetes, namespace: namespace, store: accountStores[index], failuresBeforeThrowing: Self.failuresBeforeThrowing, transform: { trimming.serviceAccount($0) }) },
                 health: health, logger: logger)
             sources.append(serviceAccounts.source { [self] event in self.keys(forAccountEvent: event, reflectorIndex: index) })
         }
