@@ -3,13 +3,15 @@
 # parser (xml), the policy canonicaliser (policy), kubeconfig loading (kubeconfig), settings
 # loading (settings), the SigV4 canonicaliser (sigv4) and the probe server's request heads
 # (http-head). Builds `trustline-fuzz` with `--sanitize=fuzzer` in .build-fuzz (never touching
-# .build), runs each target for the given time from its corpus in Tests/Fuzz/Corpus/<target>/,
-# then merges the inputs that reached new code into that corpus (libFuzzer's -merge=1 keeps a
-# minimal set). Stops at the first crash or broken invariant and prints the reproducer.
+# .build), runs each target for the given time from its corpus in Tests/Fuzz/Corpus/<target>/
+# plus the inputs earlier runs found (.build-fuzz/corpus/<target>/, kept between runs), and
+# stops at the first crash or broken invariant, printing the reproducer.
 #
-# Usage: scripts/fuzz.sh [--seconds N] [--no-merge] [--no-build] [TARGET...]
+# Usage: scripts/fuzz.sh [--seconds N] [--merge] [--no-build] [TARGET...]
 #   --seconds N   time per target (default 60)
-#   --no-merge    leave the corpus in the repository as it is
+#   --merge       afterwards add to Tests/Fuzz/Corpus/<target>/ the found inputs that reach code
+#                 the corpus does not (libFuzzer -merge=1 on edges, a minimal set); the first
+#                 merge adds about a hundred files per target, so review before committing
 #   --no-build    use the trustline-fuzz already in .build-fuzz
 #   TARGET...     any of xml policy kubeconfig settings sigv4 http-head (default: all)
 # Env: FUZZ_MAX_LEN (largest input, default 4096), FUZZ_ARGS (more libFuzzer flags).
@@ -22,11 +24,11 @@ cd "$repo"
 
 all_targets=(xml policy kubeconfig settings sigv4 http-head)
 say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
-usage() { sed -n '2,17p' "$script" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$script" | sed 's/^# \{0,1\}//'; }
 bad_usage() { printf 'fuzz.sh: %s\n\n' "$*" >&2; usage >&2; exit 2; }
 
 seconds=60
-merge=1
+merge=0
 build=1
 targets=()
 while [[ $# -gt 0 ]]; do
@@ -34,7 +36,7 @@ while [[ $# -gt 0 ]]; do
     --seconds)
       [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || bad_usage "--seconds needs a whole number of seconds, such as --seconds 300"
       seconds="$2"; shift 2 ;;
-    --no-merge) merge=0; shift ;;
+    --merge) merge=1; shift ;;
     --no-build) build=0; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) bad_usage "unknown option $1" ;;
@@ -59,16 +61,17 @@ read -r -a extra_args <<< "${FUZZ_ARGS:-}"
 for target in "${targets[@]}"; do
   corpus="$repo/Tests/Fuzz/Corpus/$target"
   work="$scratch/runs/$target"
+  found="$scratch/corpus/$target"
   rm -rf "$work"
-  mkdir -p "$work/new" "$work/artifacts"
-  say "Fuzzing $target for ${seconds}s (corpus: $(find "$corpus" -type f | wc -l) inputs)"
-  # New inputs go to $work/new (the first folder); the repository's corpus is only read here.
+  mkdir -p "$work/artifacts" "$found"
+  say "Fuzzing $target for ${seconds}s (corpus: $(find "$corpus" -type f | wc -l) inputs, found earlier: $(find "$found" -type f | wc -l))"
+  # New inputs go to $found (the first folder); the repository's corpus is only read here.
   # Swift's own backtracer is off so libFuzzer's crash handler writes the reproducer at once.
   set +e
   TRUSTLINE_FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no "$binary" \
     -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -dict="$repo/Tests/Fuzz/Dictionaries/$target.dict" -artifact_prefix="$work/artifacts/" \
-    "${extra_args[@]}" "$work/new" "$corpus" 2>&1 | tee "$work/log.txt" \
+    "${extra_args[@]}" "$found" "$corpus" 2>&1 | tee "$work/log.txt" \
     | grep --line-buffered -a -E '^(#[0-9]+.*(pulse|DONE)|INFO: Seed|SUMMARY|stat::)|Fatal error'
   status=${PIPESTATUS[0]}
   set -e
@@ -88,8 +91,8 @@ for target in "${targets[@]}"; do
   fi
   if [[ $merge -eq 1 ]]; then
     before=$(find "$corpus" -type f | wc -l)
-    TRUSTLINE_FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no "$binary" -merge=1 -max_len="$max_len" \
-      "$corpus" "$work/new" > "$work/merge.txt" 2>&1 || { echo "fuzz.sh: merging the $target corpus failed; see $work/merge.txt" >&2; exit 1; }
+    TRUSTLINE_FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no "$binary" -merge=1 -use_counters=0 -max_len="$max_len" \
+      "$corpus" "$found" > "$work/merge.txt" 2>&1 || { echo "fuzz.sh: merging the $target corpus failed; see $work/merge.txt" >&2; exit 1; }
     echo "$target: clean for ${seconds}s; corpus $before -> $(find "$corpus" -type f | wc -l) inputs" >&2
   else
     echo "$target: clean for ${seconds}s" >&2
