@@ -126,7 +126,7 @@ import Testing
         }
     }
 
-    /// Found by the settings fuzz target's file-versus-environment invariant (docs/fuzzing.md): a
+    /// Found while writing the settings fuzz target's file-versus-environment invariant (docs/fuzzing.md): a
     /// null or blank value in the config file leaves the setting unset, as an empty `TRUSTLINE_*`
     /// variable does. It used to turn a boolean on, clear a default list and fail a number.
     @Test func nullOrBlankFileValuesLeaveTheSettingUnset() throws {

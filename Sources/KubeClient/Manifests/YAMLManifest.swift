@@ -53,7 +53,7 @@ public enum YAMLManifest {
     /// The most values (scalars, lists, mappings) one document may expand to. Yams resolves anchors
     /// and aliases into shared nodes, so a few hundred bytes of aliases repeated inside each other
     /// ("billion laughs") would otherwise expand to 10^9 values and hang `--config` or `plan`
-    /// (found by fuzzing, docs/fuzzing.md). Real manifests stay far below it: the API server
+    /// (found while fuzzing the settings loader, docs/fuzzing.md). Real manifests stay far below it: the API server
     /// refuses requests over 3 MiB.
     public static let defaultMaximumValues = 1_000_000
 

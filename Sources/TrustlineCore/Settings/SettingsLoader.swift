@@ -55,7 +55,7 @@ public enum SettingsLoader {
     /// The raw value of one file entry, or nil when it leaves the setting unset: YAML null
     /// (`manageOidcProvider:` with nothing after it) or a blank string, as an empty `TRUSTLINE_*`
     /// variable does. Otherwise null turned a boolean on, cleared a default list and failed a
-    /// number (found by fuzzing, docs/fuzzing.md). An explicit `[]` still clears a list.
+    /// number (found while writing the settings fuzz target, docs/fuzzing.md). An explicit `[]` still clears a list.
     private static func raw(_ value: JSONValue, for setting: SettingKey) throws(SettingsError) -> RawSetting? {
         switch value {
         case .string(let text): return text.trimmingWhitespace().isEmpty ? nil : .scalar(text)
