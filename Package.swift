@@ -145,6 +145,16 @@ let package = Package(
             exclude: ["python_watch_bench.py"]
         ),
 
+        // MARK: Fuzzing (docs/fuzzing.md): one entry point per parser that faces the network or users,
+        // and the executable that drives them. `scripts/fuzz.sh` builds that one with libFuzzer
+        // (`--sanitize=fuzzer`) in its own scratch path; the ordinary build makes it a corpus replayer.
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["AWSClients", "AWSSigV4", "KubeClient", "KubeModels", "TrustlineCore", "TrustlineOperator"],
+            path: "Tests/Fuzz/FuzzTargets"
+        ),
+        .executableTarget(name: "trustline-fuzz", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/trustline-fuzz"),
+
         // MARK: Test support (moto and child processes for the wire-level test targets)
         .target(name: "TestSupport", dependencies: ["HTTPTransport"], path: "Tests/TestSupport"),
 
@@ -165,6 +175,8 @@ let package = Package(
             name: "TrustlineCoreTests",
             dependencies: ["TrustlineCore", "KubeModels", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
+        // Replays Tests/Fuzz/Corpus through the fuzz entry points.
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeModels", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "TrustlineOperatorTests",

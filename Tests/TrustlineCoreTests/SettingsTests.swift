@@ -126,6 +126,28 @@ import Testing
         }
     }
 
+    /// Found while writing the settings fuzz target's file-versus-environment invariant (docs/fuzzing.md): a
+    /// null or blank value in the config file leaves the setting unset, as an empty `TRUSTLINE_*`
+    /// variable does. It used to turn a boolean on, clear a default list and fail a number.
+    @Test func nullOrBlankFileValuesLeaveTheSettingUnset() throws {
+        let file = try SettingsLoader.fileLayer(
+            try Fixtures.json(#"{"clusterName":"c","manageOidcProvider":null,"leaderElect":"","concurrency":"  ","resyncPeriod":null,"guardrails":{"deniedActions":null}}"#))
+        #expect(file == ["clusterName": .scalar("c")])
+        let settings = try SettingsLoader.load(file: file)
+        #expect(!settings.manageOidcProvider)
+        #expect(settings.concurrency == OperatorSettings.defaultConcurrency)
+        #expect(settings.resyncPeriod == OperatorSettings.defaultResyncPeriod)
+        #expect(settings.guardrails.deniedActions == GuardrailSettings.defaultDeniedActions)
+        #expect(try !SettingsLoader.loadProcess(file: file).leaderElect)
+        // An explicit empty list still clears a default list.
+        let cleared = try SettingsLoader.fileLayer(try Fixtures.json(#"{"guardrails":{"deniedActions":[]}}"#))
+        #expect(cleared == ["guardrails.deniedActions": .list([])])
+        // A typo stays an error even with a null value.
+        #expect(throws: SettingsError.self) {
+            try SettingsLoader.fileLayer(try Fixtures.json(#"{"manageOidcProvidr":null}"#))
+        }
+    }
+
     struct ProcessLayerCase: Sendable, CustomTestStringConvertible {
         var key: String
         var file: String?

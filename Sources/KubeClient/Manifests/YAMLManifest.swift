@@ -28,8 +28,11 @@ public enum YAMLManifest {
         public var description: String { "\(source): \(problem)" }
     }
 
-    /// Parses every non-empty document of `text`; `source` names the file in errors.
-    public static func documents(_ text: String, source: String = "manifest") throws(ParseError) -> [Document] {
+    /// Parses every non-empty document of `text`; `source` names the file in errors. A document
+    /// that expands to more than `maximumValues` values is refused (`defaultMaximumValues`).
+    public static func documents(
+        _ text: String, source: String = "manifest", maximumValues: Int = defaultMaximumValues
+    ) throws(ParseError) -> [Document] {
         var nodes: [Node] = []
         do {
             let parser = try Parser(yaml: text)
@@ -39,14 +42,30 @@ public enum YAMLManifest {
         }
         var result: [Document] = []
         for node in nodes {
-            let value = try json(node, source: source, path: "")
+            var budget = maximumValues
+            let value = try json(node, source: source, path: "", budget: &budget)
             if value == .null { continue }
             result.append(Document(index: result.count, value: value))
         }
         return result
     }
 
-    static func json(_ node: Node, source: String, path: String) throws(ParseError) -> JSONValue {
+    /// The most values (scalars, lists, mappings) one document may expand to. Yams resolves anchors
+    /// and aliases into shared nodes, so a few hundred bytes of aliases repeated inside each other
+    /// ("billion laughs") would otherwise expand to 10^9 values and hang `--config` or `plan`
+    /// (found while fuzzing the settings loader, docs/fuzzing.md). Real manifests stay far below it: the API server
+    /// refuses requests over 3 MiB.
+    public static let defaultMaximumValues = 1_000_000
+
+    /// `budget` counts down the values this document may still expand to.
+    static func json(_ node: Node, source: String, path: String, budget: inout Int) throws(ParseError) -> JSONValue {
+        budget -= 1
+        guard budget >= 0 else {
+            throw ParseError(
+                source: source,
+                problem: "expands to too many values at \(path.isEmpty ? "top level" : path) (more than one document may hold); "
+                    + "are YAML anchors and aliases repeated inside each other? Write the values out")
+        }
         switch node {
         case .scalar(let scalar):
             if scalar.style != .plain { return .string(scalar.string) }
@@ -60,7 +79,7 @@ public enum YAMLManifest {
         case .sequence(let sequence):
             var items: [JSONValue] = []
             for (index, item) in sequence.enumerated() {
-                items.append(try json(item, source: source, path: "\(path)[\(index)]"))
+                items.append(try json(item, source: source, path: "\(path)[\(index)]", budget: &budget))
             }
             return .array(items)
         case .mapping(let mapping):
@@ -70,7 +89,7 @@ public enum YAMLManifest {
                     throw ParseError(source: source, problem: "\(path.isEmpty ? "top level" : path) has a non-string key")
                 }
                 let child = path.isEmpty ? keyScalar.string : "\(path).\(keyScalar.string)"
-                members[keyScalar.string] = try json(value, source: source, path: child)
+                members[keyScalar.string] = try json(value, source: source, path: child, budget: &budget)
             }
             return .object(members)
         case .alias:

@@ -43,7 +43,7 @@ public enum SettingsLoader {
             let isGroup = SettingKey.all.contains { $0.key.hasPrefix(key + ".") }
             if case .null = value, isGroup { continue }
             if let setting = SettingKey.named(key) {
-                layer[key] = try raw(value, for: setting)
+                if let raw = try raw(value, for: setting) { layer[key] = raw }
             } else if case .object(let nested) = value, isGroup {
                 try flatten(nested, prefix: key, into: &layer)
             } else {
@@ -52,12 +52,16 @@ public enum SettingsLoader {
         }
     }
 
-    private static func raw(_ value: JSONValue, for setting: SettingKey) throws(SettingsError) -> RawSetting {
+    /// The raw value of one file entry, or nil when it leaves the setting unset: YAML null
+    /// (`manageOidcProvider:` with nothing after it) or a blank string, as an empty `TRUSTLINE_*`
+    /// variable does. Otherwise null turned a boolean on, cleared a default list and failed a
+    /// number (found while writing the settings fuzz target, docs/fuzzing.md). An explicit `[]` still clears a list.
+    private static func raw(_ value: JSONValue, for setting: SettingKey) throws(SettingsError) -> RawSetting? {
         switch value {
-        case .string(let text): return .scalar(text)
+        case .string(let text): return text.trimmingWhitespace().isEmpty ? nil : .scalar(text)
         case .bool(let flag): return .scalar(flag ? "true" : "false")
         case .number(let number): return .scalar(CompactJSON.format(number))
-        case .null: return setting.kind == .list ? .list([]) : .scalar("")
+        case .null: return nil
         case .array(let elements):
             guard setting.kind == .list else {
                 throw SettingsError(setting: setting.key, message: "expected a single value, found a list")

@@ -115,6 +115,26 @@ struct YAMLManifestTests {
         #expect(lease.spec?.holderIdentity == "null", "quoted null stays a string")
     }
 
+    /// Found while fuzzing the settings loader (docs/fuzzing.md): 430 bytes of anchors and aliases
+    /// nested nine deep expand to 10^9 values; the file is refused instead of hanging the process.
+    /// (A small limit keeps the test fast; the default, 10^6, applies the same way.)
+    @Test func aliasesThatExpandWithoutBoundAreRefused() throws {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...8 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        let error = #expect(throws: YAMLManifest.ParseError.self) {
+            try YAMLManifest.documents(lines.joined(separator: "\n"), source: "laughs.yaml", maximumValues: 10_000)
+        }
+        #expect(error?.problem.hasPrefix("expands to too many values at a") == true)
+        #expect(YAMLManifest.defaultMaximumValues == 1_000_000)
+        // The limit is per document: two documents of 6 values each pass a limit of 10.
+        #expect(try YAMLManifest.documents("a: [1, 2, 3, 4]\n---\nb: [1, 2, 3, 4]\n", maximumValues: 10).count == 2)
+        // Aliases that stay small still work.
+        let small = try YAMLManifest.documents("a: &x [1, 2]\nb: *x\n", source: "small.yaml")
+        #expect(small.first?.value["b"] == .array([.number(1), .number(2)]))
+    }
+
     @Test func badYAMLNamesTheSource() {
         let error = #expect(throws: YAMLManifest.ParseError.self) { try YAMLManifest.documents("a: [1, 2", source: "broken.yaml") }
         #expect(error?.description.hasPrefix("broken.yaml: is not valid YAML") == true)
