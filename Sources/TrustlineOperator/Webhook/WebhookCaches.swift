@@ -58,21 +58,11 @@ final class WebhookCaches: Sendable {
     func run(onSynced: @escaping @Sendable () -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, namespace) in namespaces.enumerated() {
-                let resources = RecoveringWatch(
-                    name: "workloadawsaccesses@\(namespace ?? "*")", kind: WorkloadAwsAccess.descriptor, namespace: namespace,
-                    events: { [kubernetes, accessStores] in
-                        Reflector<WorkloadAwsAccess>(api: kubernetes, namespace: namespace, store: accessStores[index], failuresBeforeThrowing: 3)
-                    },
-                    health: health, logger: logger)
+                let resources = watch(accessStores[index], plural: "workloadawsaccesses", namespace: namespace)
                 group.addTask { [self] in
                     try await resources.run(keys: { event in self.indexResources(event, reflector: index, onSynced: onSynced) }, emit: { _ in })
                 }
-                let accounts = RecoveringWatch(
-                    name: "serviceaccounts@\(namespace ?? "*")", kind: ServiceAccount.descriptor, namespace: namespace,
-                    events: { [kubernetes, accountStores] in
-                        Reflector<ServiceAccount>(api: kubernetes, namespace: namespace, store: accountStores[index], failuresBeforeThrowing: 3)
-                    },
-                    health: health, logger: logger)
+                let accounts = watch(accountStores[index], plural: "serviceaccounts", namespace: namespace)
                 group.addTask { [self] in
                     try await accounts.run(
                         keys: { event in
@@ -83,6 +73,16 @@ final class WebhookCaches: Sendable {
             }
             try await group.waitForAll()
         }
+    }
+
+    /// The list and watch filling `store`, waiting out failures (`RecoveringWatch`).
+    private func watch<Object: KubernetesResource>(
+        _ store: ObjectStore<Object>, plural: String, namespace: String?
+    ) -> RecoveringWatch<Reflector<Object>> {
+        RecoveringWatch(
+            name: "\(plural)@\(namespace ?? "*")", kind: Object.descriptor, namespace: namespace,
+            events: { [kubernetes] in Reflector<Object>(api: kubernetes, namespace: namespace, store: store, failuresBeforeThrowing: 3) },
+            health: health, logger: logger)
     }
 
     private func indexResources(_ event: ReflectorEvent<WorkloadAwsAccess>, reflector index: Int, onSynced: @Sendable () -> Void) -> [ObjectKey] {

@@ -53,6 +53,16 @@ import TestSupport
         }
     }
 
+    /// A CA and a Secret volume holding a pair it issued, for the length of `body`.
+    static func withIssuedPair(_ body: (TestCertificateAuthority, SecretVolume) async throws -> Void) async throws {
+        let authority = try await TestCertificateAuthority()
+        defer { authority.remove() }
+        var volume = try SecretVolume()
+        defer { volume.remove() }
+        try await volume.rotate(to: authority)
+        try await body(authority, volume)
+    }
+
     static func client(trusting authority: TestCertificateAuthority) -> CurlHTTPClient {
         CurlHTTPClient(tls: TLSConfiguration(certificateAuthority: .pem(authority.certificatePEM)), connectTimeout: .seconds(5))
     }
@@ -71,24 +81,21 @@ import TestSupport
     }
 
     @Test func servesGetAndPostWithABodyOverTLS() async throws {
-        let authority = try await TestCertificateAuthority()
-        defer { authority.remove() }
-        var volume = try SecretVolume()
-        defer { volume.remove() }
-        try await volume.rotate(to: authority)
-        try await Self.serve(certDir: volume.directory) { base in
-            let client = Self.client(trusting: authority)
-            let health = try await client.send(HTTPRequest(url: base.appending(path: "/healthz"), timeout: .seconds(30)))
-            #expect(health.status == 200)
-            #expect(String(decoding: health.body, as: UTF8.self) == "ok\n")
-            let payload = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-            let echoed = try await client.send(
-                HTTPRequest(method: "POST", url: base.appending(path: "/echo"), headers: ["Content-Type": "application/octet-stream"], body: payload, timeout: .seconds(30)))
-            #expect(echoed.status == 200)
-            #expect(echoed.body == payload)
-            let wrongMethod = try await client.send(HTTPRequest(url: base.appending(path: "/echo"), timeout: .seconds(30)))
-            #expect(wrongMethod.status == 405)
-            #expect(wrongMethod.headers["Allow"] == "POST")
+        try await Self.withIssuedPair { authority, volume in
+            try await Self.serve(certDir: volume.directory) { base in
+                let client = Self.client(trusting: authority)
+                let health = try await client.send(HTTPRequest(url: base.appending(path: "/healthz"), timeout: .seconds(30)))
+                #expect(health.status == 200)
+                #expect(String(decoding: health.body, as: UTF8.self) == "ok\n")
+                let payload = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+                let echoed = try await client.send(
+                    HTTPRequest(method: "POST", url: base.appending(path: "/echo"), headers: ["Content-Type": "application/octet-stream"], body: payload, timeout: .seconds(30)))
+                #expect(echoed.status == 200)
+                #expect(echoed.body == payload)
+                let wrongMethod = try await client.send(HTTPRequest(url: base.appending(path: "/echo"), timeout: .seconds(30)))
+                #expect(wrongMethod.status == 405)
+                #expect(wrongMethod.headers["Allow"] == "POST")
+            }
         }
     }
 
@@ -144,58 +151,49 @@ import TestSupport
     }
 
     @Test func plainHTTPOnTheTLSPortGetsAPlain400() async throws {
-        let authority = try await TestCertificateAuthority()
-        defer { authority.remove() }
-        var volume = try SecretVolume()
-        defer { volume.remove() }
-        try await volume.rotate(to: authority)
-        try await Self.serve(certDir: volume.directory) { base in
-            let answer = try await RawHTTPConnection(port: try #require(base.port)).exchange("GET /healthz HTTP/1.1\r\nHost: webhook\r\n\r\n")
-            #expect(answer.status == 400)
-            #expect(answer.body.contains("HTTPS"))
-            // The server goes on serving TLS.
-            #expect(try await Self.client(trusting: authority).send(HTTPRequest(url: base.appending(path: "/healthz"), timeout: .seconds(30))).status == 200)
+        try await Self.withIssuedPair { authority, volume in
+            try await Self.serve(certDir: volume.directory) { base in
+                let answer = try await RawHTTPConnection(port: try #require(base.port)).exchange("GET /healthz HTTP/1.1\r\nHost: webhook\r\n\r\n")
+                #expect(answer.status == 400)
+                #expect(answer.body.contains("HTTPS"))
+                // The server goes on serving TLS.
+                #expect(try await Self.client(trusting: authority).send(HTTPRequest(url: base.appending(path: "/healthz"), timeout: .seconds(30))).status == 200)
+            }
         }
     }
 
     @Test func anOversizedBodyGets413() async throws {
-        let authority = try await TestCertificateAuthority()
-        defer { authority.remove() }
-        var volume = try SecretVolume()
-        defer { volume.remove() }
-        try await volume.rotate(to: authority)
-        var limits = EndpointHTTPServer.Limits()
-        limits.maximumBodyBytes = 64 * 1024
-        try await Self.serve(certDir: volume.directory, limits: limits) { base in
-            let client = Self.client(trusting: authority)
-            let tooLarge = try await client.send(
-                HTTPRequest(method: "POST", url: base.appending(path: "/echo"), body: Data(repeating: 7, count: 64 * 1024 + 1), timeout: .seconds(30)))
-            #expect(tooLarge.status == 413)
-            #expect(String(decoding: tooLarge.body, as: UTF8.self).contains("larger than 65536 bytes"))
-            let fits = try await client.send(
-                HTTPRequest(method: "POST", url: base.appending(path: "/echo"), body: Data(repeating: 7, count: 64 * 1024), timeout: .seconds(30)))
-            #expect(fits.status == 200 && fits.body.count == 64 * 1024)
+        try await Self.withIssuedPair { authority, volume in
+            var limits = EndpointHTTPServer.Limits()
+            limits.maximumBodyBytes = 64 * 1024
+            try await Self.serve(certDir: volume.directory, limits: limits) { base in
+                let client = Self.client(trusting: authority)
+                let tooLarge = try await client.send(
+                    HTTPRequest(method: "POST", url: base.appending(path: "/echo"), body: Data(repeating: 7, count: 64 * 1024 + 1), timeout: .seconds(30)))
+                #expect(tooLarge.status == 413)
+                #expect(String(decoding: tooLarge.body, as: UTF8.self).contains("larger than 65536 bytes"))
+                let fits = try await client.send(
+                    HTTPRequest(method: "POST", url: base.appending(path: "/echo"), body: Data(repeating: 7, count: 64 * 1024), timeout: .seconds(30)))
+                #expect(fits.status == 200 && fits.body.count == 64 * 1024)
+            }
         }
     }
 
     @Test func aStalledClientIsDisconnectedAtTheDeadline() async throws {
-        let authority = try await TestCertificateAuthority()
-        defer { authority.remove() }
-        var volume = try SecretVolume()
-        defer { volume.remove() }
-        try await volume.rotate(to: authority)
-        var limits = EndpointHTTPServer.Limits()
-        limits.requestTimeout = .seconds(1)
-        try await Self.serve(certDir: volume.directory, limits: limits) { base in
-            let port = try #require(base.port)
-            // Silent before the handshake.
-            let started = ContinuousClock.now
-            let silent = try RawHTTPConnection(port: port, timeout: .seconds(60))
-            #expect(try await silent.readUntilClosed().isEmpty)
-            // A TLS record header and then nothing: stalled mid-handshake.
-            let stalled = try RawHTTPConnection(port: port, timeout: .seconds(60))
-            #expect(try await stalled.sendThenReadUntilClosed([0x16, 0x03, 0x01, 0x00, 0x40]).isEmpty)
-            #expect(ContinuousClock.now - started < .seconds(20), "the connections outlived the 1 s request deadline by far")
+        try await Self.withIssuedPair { authority, volume in
+            var limits = EndpointHTTPServer.Limits()
+            limits.requestTimeout = .seconds(1)
+            try await Self.serve(certDir: volume.directory, limits: limits) { base in
+                let port = try #require(base.port)
+                // Silent before the handshake.
+                let started = ContinuousClock.now
+                let silent = try RawHTTPConnection(port: port, timeout: .seconds(60))
+                #expect(try await silent.readUntilClosed().isEmpty)
+                // A TLS record header and then nothing: stalled mid-handshake.
+                let stalled = try RawHTTPConnection(port: port, timeout: .seconds(60))
+                #expect(try await stalled.sendThenReadUntilClosed([0x16, 0x03, 0x01, 0x00, 0x40]).isEmpty)
+                #expect(ContinuousClock.now - started < .seconds(20), "the connections outlived the 1 s request deadline by far")
+            }
         }
     }
 }
