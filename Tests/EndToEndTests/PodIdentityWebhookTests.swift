@@ -111,6 +111,52 @@ extension EndToEndSuite {
             }
         }
 
+        @Test func startProblemsAreClearErrorsAndHelpListsTheFlags() async throws {
+            let binary = try TestTools.trustlineBinary()
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent("trustline-webhook-cli-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: work) }
+            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("TRUSTLINE_") }
+            environment["AWS_ACCESS_KEY_ID"] = "testing"
+            environment["AWS_SECRET_ACCESS_KEY"] = "testing"
+            environment["AWS_REGION"] = "us-east-1"
+            // Nothing listens there: STS GetCallerIdentity fails at once.
+            environment["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:\(try TestTools.freePort())"
+            let kubeconfig = work + "/kubeconfig"
+            try """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+            let common = ["webhook", "--kubeconfig", kubeconfig, "--cluster-name", "e2e", "--oidc-issuer", "https://oidc.example.com"]
+
+            let noCertificate = try await TestTools.run(binary, common + ["--cert-dir", work + "/absent"], environment: environment)
+            #expect(noCertificate.status == 1)
+            #expect(noCertificate.output.contains("--cert-dir \(work)/absent"))
+            #expect(noCertificate.output.contains("tls.crt"))
+
+            let authority = try await TestCertificateAuthority()
+            defer { authority.remove() }
+            try await authority.issueServerPair(into: work + "/certs")
+            let noAccount = try await TestTools.run(binary, common + ["--cert-dir", work + "/certs"], environment: environment)
+            #expect(noAccount.status == 1)
+            #expect(noAccount.output.contains("set awsAccountId in the --config file"))
+
+            let badAddress = try await TestTools.run(binary, common + ["--bind-address", "9443"], environment: environment)
+            #expect(badAddress.status == 2)
+            #expect(badAddress.output.contains("--bind-address"))
+
+            let help = try await TestTools.run(binary, ["webhook", "--help"], environment: environment)
+            #expect(help.status == 0)
+            for flag in ["--bind-address", "--cert-dir", "--health-probe-bind-address", "--aws-account-id", "--cluster-name", "--config"] {
+                #expect(help.output.contains(flag), "webhook --help lists \(flag)")
+            }
+            #expect(!help.output.contains("--leader-elect"))
+        }
+
         // MARK: pods
 
         /// A pod in `production`; every container sets `KEEP=me` (and `AWS_ROLE_ARN` when given).
