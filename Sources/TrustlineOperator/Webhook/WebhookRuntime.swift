@@ -40,7 +40,7 @@ public enum WebhookRuntime {
         let caches = WebhookCaches(kubernetes: kubernetes, watchNamespaces: settings.watchNamespaces, health: health, logger: logger)
         let webhook = PodIdentityWebhook(caches: caches, configuration: configuration, missRead: ServiceAccountMissRead(kubernetes: kubernetes), logger: logger)
         logger.info(
-            "starting trustline webhook",
+            "webhook configured",
             metadata: [
                 "region": "\(configuration.region ?? "")", "certDir": "\(options.certDirectory)",
                 "watchNamespaces": "\(settings.watchNamespaces.isEmpty ? "*" : settings.watchNamespaces.joined(separator: ","))",
