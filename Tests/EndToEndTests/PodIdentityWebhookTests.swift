@@ -12,7 +12,7 @@ extension EndToEndSuite {
         static let tokenDirectory = "/var/run/secrets/eks.amazonaws.com/serviceaccount"
 
         @Test func podsOfAConvergedResourceAreInjectedAndACertificateRotationIsPickedUp() async throws {
-            let webhookPort = try TestTools.freePort()
+            let webhookPort = try WebhookProcess.reservedPort()
             try await TestCluster.with(webhookServiceHosts: ["trustline-system/trustline-webhook": "127.0.0.1:\(webhookPort)"]) { cluster in
                 let authority = try await TestCertificateAuthority()
                 defer { authority.remove() }
@@ -85,7 +85,7 @@ extension EndToEndSuite {
         }
 
         @Test func aPodCreatedRightAfterItsResourceIsInjectedBeforeTheOperatorAnnotates() async throws {
-            let webhookPort = try TestTools.freePort()
+            let webhookPort = try WebhookProcess.reservedPort()
             try await TestCluster.with(webhookServiceHosts: ["trustline-system/trustline-webhook": "127.0.0.1:\(webhookPort)"]) { cluster in
                 let authority = try await TestCertificateAuthority()
                 defer { authority.remove() }
@@ -254,6 +254,19 @@ struct WebhookProcess: Sendable {
         }
         let status = await process.stop()
         #expect(status == 0, "the webhook exits 0 on SIGTERM:\n\(process.recentLog())")
+    }
+
+    /// A free loopback port below the kernel's ephemeral range (32768 and up by default): the
+    /// webhook's port is fixed before kube-test-server starts, and a port picked from the
+    /// ephemeral range could be handed to kube-test-server or moto binding port 0 meanwhile.
+    static func reservedPort() throws -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 20000...29999)
+            guard let probe = try? ListeningSocket(port: port) else { continue }
+            probe.close()
+            return port
+        }
+        throw TestSetupError("no free loopback port in 20000...29999")
     }
 
     func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
