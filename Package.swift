@@ -41,6 +41,13 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "Digests", dependencies: ["COpenSSLCrypto"]),
+        // TLS serving for `trustline webhook` from the system libssl, which libcurl already loads:
+        // the webhook adds no TLS stack (no SwiftNIO, no NIOSSL) to the operator's binary.
+        .systemLibrary(
+            name: "COpenSSLTLS",
+            pkgConfig: "libssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(name: "AWSSigV4", dependencies: ["Digests"]),
 
         // MARK: AWS
@@ -80,7 +87,7 @@ let package = Package(
             name: "TrustlineOperator",
             dependencies: [
                 "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels", "HTTPTransport", "AWSSigV4",
-                "Digests",
+                "Digests", "COpenSSLTLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -182,6 +189,7 @@ let package = Package(
             name: "TrustlineOperatorTests",
             dependencies: [
                 "TrustlineOperator", "TrustlineCore", "ControllerRuntime", "AWSClients", "KubeClient", "KubeModels", "HTTPTransport",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

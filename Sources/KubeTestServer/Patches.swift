@@ -75,6 +75,8 @@ enum Patches {
     /// Lists kubectl touches on built-in kinds that merge by key instead of being replaced.
     static let mergeKeys: [String: String] = [
         "metadata.ownerReferences": "uid", "secrets": "name", "imagePullSecrets": "name",
+        // Mutating and validating webhook configurations: `webhooks` is patchMergeKey "name".
+        "webhooks": "name",
     ]
     static let primitiveMergeLists: Set<String> = ["metadata.finalizers", "spec.finalizers"]
 

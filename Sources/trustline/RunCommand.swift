@@ -25,14 +25,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let file: [String: RawSetting]
-        let process: ProcessSettings
-        do {
-            file = try settings.fileLayer(environment: environment)
-            process = try settings.loadProcess(file: file, environment: environment)
-        } catch {
-            throw UsageFailure.exit("\(error)")
-        }
+        let (file, process) = try settings.processStart(environment: environment)
         let logger = try LogBootstrap.bootstrap(label: "trustline", settings: process)
         let operatorSettings: OperatorSettings
         var options = OperatorRuntimeOptions(kubeconfigPath: kubeconfig, environment: environment)

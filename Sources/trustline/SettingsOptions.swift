@@ -63,6 +63,17 @@ struct SettingsOptions: ParsableArguments {
         return try SettingsLoader.load(file: file, environment: environmentLayer, flags: flags)
     }
 
+    /// The `--config` file layer and the process settings, read before anything else a command
+    /// does; a problem is a usage error (exit 2) naming the setting or the file.
+    func processStart(environment: [String: String]) throws -> (file: [String: RawSetting], process: ProcessSettings) {
+        do {
+            let file = try fileLayer(environment: environment)
+            return (file, try loadProcess(file: file, environment: environment))
+        } catch {
+            throw UsageFailure.exit("\(error)")
+        }
+    }
+
     /// The process settings (endpoints, leader election, logging) from the same three layers.
     func loadProcess(file: [String: RawSetting], environment: [String: String]) throws -> ProcessSettings {
         try SettingsLoader.loadProcess(file: file, environment: SettingsLoader.environmentLayer(environment), flags: givenFlags)

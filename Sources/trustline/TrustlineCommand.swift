@@ -10,7 +10,7 @@ struct TrustlineCommand: AsyncParsableCommand {
         commandName: "trustline",
         abstract: "Gives Kubernetes workloads AWS access without stored credentials (IAM roles with IRSA trust policies).",
         version: TrustlineVersion.current,
-        subcommands: [RunCommand.self, PlanCommand.self, VerifyCommand.self])
+        subcommands: [RunCommand.self, PlanCommand.self, VerifyCommand.self, WebhookCommand.self])
 
     /// Like ArgumentParser's, except that the setting flags are taken off the command line first
     /// (`SettingFlagsCommand`), and that usage errors (unknown flags, bad values) exit with 2,

@@ -7,29 +7,29 @@ import ServiceLifecycle
 public enum HTTPEndpoints {
     /// `/metrics` in Prometheus text format.
     public static func metrics(host: String, port: Int, metrics: OperatorMetrics, logger: Logger) -> some Service {
-        ProbeHTTPService(name: "metrics", host: host, port: port, routes: metricsRoutes(metrics), setting: "metricsBindAddress", logger: logger)
+        EndpointHTTPService(name: "metrics", host: host, port: port, routes: metricsRoutes(metrics), setting: "metricsBindAddress", logger: logger)
     }
 
     /// `/healthz` (liveness) and `/readyz` (readiness).
     public static func health(host: String, port: Int, health: OperatorHealth, logger: Logger) -> some Service {
-        ProbeHTTPService(name: "health", host: host, port: port, routes: healthRoutes(health), setting: "healthProbeBindAddress", logger: logger)
+        EndpointHTTPService(name: "health", host: host, port: port, routes: healthRoutes(health), setting: "healthProbeBindAddress", logger: logger)
     }
 
-    static func metricsRoutes(_ metrics: OperatorMetrics) -> ProbeRoutes {
-        ProbeRoutes([
-            "/metrics": { ProbeResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.exposition()) }
+    static func metricsRoutes(_ metrics: OperatorMetrics) -> EndpointRoutes {
+        EndpointRoutes([
+            "/metrics": { EndpointResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.exposition()) }
         ])
     }
 
-    static func healthRoutes(_ health: OperatorHealth) -> ProbeRoutes {
-        ProbeRoutes([
+    static func healthRoutes(_ health: OperatorHealth) -> EndpointRoutes {
+        EndpointRoutes([
             "/healthz": {
-                if let problem = health.problem { return ProbeResponse(status: 500, body: "unhealthy: \(problem)\n") }
-                return ProbeResponse(status: 200, body: "ok\n")
+                if let problem = health.problem { return EndpointResponse(status: 500, body: "unhealthy: \(problem)\n") }
+                return EndpointResponse(status: 200, body: "ok\n")
             },
             "/readyz": {
-                if health.isReady { return ProbeResponse(status: 200, body: "ok\n") }
-                return ProbeResponse(status: 503, body: (["not ready"] + health.notReadyReasons).joined(separator: "\n") + "\n")
+                if health.isReady { return EndpointResponse(status: 200, body: "ok\n") }
+                return EndpointResponse(status: 503, body: (["not ready"] + health.notReadyReasons).joined(separator: "\n") + "\n")
             },
         ])
     }

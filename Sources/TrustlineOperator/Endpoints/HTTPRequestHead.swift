@@ -1,17 +1,27 @@
-/// The request line (and a checked header block) of one HTTP/1.x request, as read by
-/// `ProbeHTTPServer`; parsed strictly because the probe endpoints only ever need method and path.
+import Foundation
+
+/// The request line and header fields of one HTTP/1.x request, as read by `EndpointHTTPServer`;
+/// parsed strictly: the endpoints need method, path and, for a body, its `Content-Length`.
 struct HTTPRequestHead: Equatable, Sendable {
+    /// One header field, its name lowercased (names compare case-insensitively) and its value trimmed.
+    struct Field: Equatable, Sendable {
+        var name: String
+        var value: String
+    }
+
     /// Why a head was refused; each maps to a 400 response.
     enum Malformed: Error, Equatable, CustomStringConvertible {
         case requestLine(String)
         case version(String)
         case headerLine(String)
+        case contentLength(String)
 
         var description: String {
             switch self {
             case .requestLine(let line): "malformed request line \"\(line)\"; expected METHOD /path HTTP/1.1"
             case .version(let version): "unsupported protocol version \"\(version)\"; only HTTP/1.0 and HTTP/1.1 are served"
             case .headerLine(let line): "malformed header line \"\(line)\"; expected name: value"
+            case .contentLength(let value): "invalid Content-Length \"\(value)\"; send one decimal byte count"
             }
         }
     }
@@ -22,6 +32,8 @@ struct HTTPRequestHead: Equatable, Sendable {
     var target: String
     /// `HTTP/1.0` or `HTTP/1.1`.
     var version: String
+    /// The header fields in order.
+    var fields: [Field] = []
 
     /// The target without its query string: what routing looks at.
     var path: String {
@@ -31,6 +43,7 @@ struct HTTPRequestHead: Equatable, Sendable {
     /// Parses the head (request line and header lines, without the terminating empty line);
     /// lines may end in CRLF or a bare LF.
     init(parsing head: some Collection<UInt8>) throws(Malformed) {
+        var fields: [Field] = []
         // Split on bytes: as Characters, "\r\n" is one grapheme and would never equal "\n".
         var lines = Array(head).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
             String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
@@ -49,10 +62,29 @@ struct HTTPRequestHead: Equatable, Sendable {
             guard let colon = line.firstIndex(of: ":"), colon > line.startIndex,
                 line[..<colon].utf8.allSatisfy(Self.isTokenByte)
             else { throw .headerLine(Self.printable(line)) }
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            fields.append(Field(name: line[..<colon].lowercased(), value: value))
         }
         self.method = String(method)
         self.target = String(target)
         self.version = String(version)
+        self.fields = fields
+    }
+
+    /// The body length announced by `Content-Length`, 0 without one. Repeated values must agree
+    /// (RFC 9110 section 8.6); anything else is refused rather than guessed.
+    func contentLength() throws(Malformed) -> Int {
+        let values = fields.filter { $0.name == "content-length" }.flatMap { $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        guard let first = values.first else { return 0 }
+        guard values.allSatisfy({ $0 == first }), !first.isEmpty, first.count <= 18, first.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+            let length = Int(first)
+        else { throw .contentLength(Self.printable(values.joined(separator: ","))) }
+        return length
+    }
+
+    /// Whether the body is sent in chunks (`Transfer-Encoding`), which the endpoints do not read.
+    var hasTransferEncoding: Bool {
+        fields.contains { $0.name == "transfer-encoding" }
     }
 
     /// The number of bytes up to and including the empty line that ends a head in `bytes`, or

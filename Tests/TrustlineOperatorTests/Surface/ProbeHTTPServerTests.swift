@@ -75,11 +75,11 @@ struct ProbeHTTPServerTests {
     @Test func aSilentClientDoesNotHoldUpAProbeNorShutdown() async throws {
         // A head deadline far beyond the test's patience: a server serving one connection at a
         // time would answer /healthz only after it, and its shutdown would wait for it.
-        var limits = ProbeHTTPServer.Limits()
-        limits.headTimeout = .seconds(600)
+        var limits = EndpointHTTPServer.Limits()
+        limits.requestTimeout = .seconds(600)
         let started = ContinuousClock.now
         try await RunningEndpoint.with({
-            ProbeHTTPService(name: "health", host: "127.0.0.1", port: 0, routes: HTTPEndpoints.healthRoutes(OperatorHealth()), limits: limits, logger: $0)
+            EndpointHTTPService(name: "health", host: "127.0.0.1", port: 0, routes: HTTPEndpoints.healthRoutes(OperatorHealth()), limits: limits, logger: $0)
         }) { base in
             let silent = try RawHTTPConnection(port: try #require(base.port))
             let secondSilent = try RawHTTPConnection(port: try #require(base.port))
@@ -91,10 +91,10 @@ struct ProbeHTTPServerTests {
     }
 
     @Test func aSilentClientIsDisconnectedAtTheHeadDeadline() async throws {
-        var limits = ProbeHTTPServer.Limits()
-        limits.headTimeout = .seconds(1)
+        var limits = EndpointHTTPServer.Limits()
+        limits.requestTimeout = .seconds(1)
         try await RunningEndpoint.with({
-            ProbeHTTPService(name: "health", host: "127.0.0.1", port: 0, routes: HTTPEndpoints.healthRoutes(OperatorHealth()), limits: limits, logger: $0)
+            EndpointHTTPService(name: "health", host: "127.0.0.1", port: 0, routes: HTTPEndpoints.healthRoutes(OperatorHealth()), limits: limits, logger: $0)
         }) { base in
             let silent = try RawHTTPConnection(port: try #require(base.port), timeout: .seconds(60))
             let received = try await silent.readUntilClosed()
@@ -105,7 +105,7 @@ struct ProbeHTTPServerTests {
     @Test func aTakenPortFailsTheServiceWithAnErrorNamingTheAddress() async throws {
         let blocker = try ListeningSocket(name: "blocker", host: "127.0.0.1", port: 0)
         defer { _ = close(blocker.descriptor) }
-        let error = await #expect(throws: ProbeHTTPServerError.self) {
+        let error = await #expect(throws: EndpointHTTPServerError.self) {
             try await RunningEndpoint.with({ HTTPEndpoints.health(host: "127.0.0.1", port: blocker.port, health: OperatorHealth(), logger: $0) }) { _ in }
         }
         #expect(error?.description.contains("127.0.0.1:\(blocker.port)") == true)
@@ -136,7 +136,7 @@ struct ProbeHTTPServerTests {
 
     @Test(.enabled(if: ipv6LoopbackAvailable, "no IPv6 loopback here")) func listensOnAnIPv6Literal() async throws {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = try ProbeHTTPServer(name: "health", host: "::1", port: 0, routes: HTTPEndpoints.healthRoutes(OperatorHealth()))
+        let server = try EndpointHTTPServer(name: "health", host: "::1", port: 0, routes: HTTPEndpoints.healthRoutes(OperatorHealth()))
         let ended = DispatchSemaphore(value: 0)
         server.start(onListening: { continuation.yield($0) }, onEnd: { _ in ended.signal() })
         defer { server.stop() }

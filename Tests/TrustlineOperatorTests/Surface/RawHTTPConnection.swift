@@ -74,6 +74,14 @@ final class RawHTTPConnection: Sendable {
         try await exchange(Array(request.utf8))
     }
 
+    /// Sends `bytes` and returns whatever arrives until the server closes, unparsed.
+    func sendThenReadUntilClosed(_ bytes: [UInt8]) async throws -> [UInt8] {
+        try await Self.offThePool { [self] in
+            try sendAll(bytes)
+            return try readToEnd()
+        }
+    }
+
     /// Reads until the server closes and returns what arrived (blocking up to the read timeout).
     func readUntilClosed() async throws -> [UInt8] {
         try await Self.offThePool { [self] in try readToEnd() }

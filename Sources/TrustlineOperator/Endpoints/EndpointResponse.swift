@@ -1,6 +1,6 @@
-/// One answer of the probe and metrics endpoints: status, content type and body. Every answer
+/// One answer of the HTTP endpoints (probes, metrics, the webhook): status, content type and body. Every answer
 /// closes its connection, so it serializes with `Content-Length` and `Connection: close`.
-struct ProbeResponse: Sendable {
+struct EndpointResponse: Sendable {
     var status: Int
     var contentType: String
     var body: [UInt8]
@@ -8,9 +8,13 @@ struct ProbeResponse: Sendable {
     var headers: [(name: String, value: String)] = []
 
     init(status: Int, contentType: String = "text/plain; charset=utf-8", body: String, headers: [(name: String, value: String)] = []) {
+        self.init(status: status, contentType: contentType, bytes: Array(body.utf8), headers: headers)
+    }
+
+    init(status: Int, contentType: String, bytes: [UInt8], headers: [(name: String, value: String)] = []) {
         self.status = status
         self.contentType = contentType
-        self.body = Array(body.utf8)
+        self.body = bytes
         self.headers = headers
     }
 
@@ -33,31 +37,13 @@ struct ProbeResponse: Sendable {
         case 404: "Not Found"
         case 405: "Method Not Allowed"
         case 408: "Request Timeout"
+        case 411: "Length Required"
+        case 413: "Content Too Large"
+        case 415: "Unsupported Media Type"
         case 431: "Request Header Fields Too Large"
         case 500: "Internal Server Error"
         case 503: "Service Unavailable"
         default: "Status \(status)"
         }
-    }
-}
-
-/// The paths one endpoint serves, each a plain closure producing the current answer; routes a
-/// parsed request: 404 for other paths, 405 (with `Allow`) for methods other than GET and HEAD.
-struct ProbeRoutes: Sendable {
-    var handlers: [String: @Sendable () -> ProbeResponse]
-
-    init(_ handlers: [String: @Sendable () -> ProbeResponse]) {
-        self.handlers = handlers
-    }
-
-    /// The answer to `head`; the query string plays no part in routing.
-    func response(to head: HTTPRequestHead) -> ProbeResponse {
-        guard let handler = handlers[head.path] else {
-            return ProbeResponse(status: 404, body: "not found: \(head.path)\n")
-        }
-        guard head.method == "GET" || head.method == "HEAD" else {
-            return ProbeResponse(status: 405, body: "method \(head.method) not allowed; use GET or HEAD\n", headers: [("Allow", "GET, HEAD")])
-        }
-        return handler()
     }
 }
