@@ -3,7 +3,8 @@
 # STS) and kube-test-server on free loopback ports, applies the CRD and config/samples/, runs
 # `trustline run` against both, waits until every sample is Ready and prints what each one got:
 # status conditions, the role's trust policy and policies as IAM holds them, and the
-# ServiceAccount's annotations. Then it starts `trustline webhook` (a certificate made with openssl)
+# ServiceAccount's annotations. The cluster is set up as a self-managed one: the operator publishes
+# the API server's OIDC discovery document and JWKS to an S3 bucket (moto's S3) and prints them. Then it starts `trustline webhook` (a certificate made with openssl)
 # and shows one pod of my-app as the pod identity webhook injected it. Everything it starts is
 # stopped on exit.
 #
@@ -47,10 +48,23 @@ say "Starting moto_server (IAM and STS)"
 stack_start_moto 20
 echo "moto: $moto_url"
 
+# The self-managed path (README, "Install on a self-managed cluster"): the API server's issuer is
+# the S3 URL the operator publishes the discovery document and JWKS to.
+oidc_bucket="trustline-demo-oidc"
+oidc_prefix="demo"
+oidc_issuer="https://$oidc_bucket.s3.us-east-1.amazonaws.com/$oidc_prefix"
+python3 - "$moto_url" "$oidc_bucket" <<'PY'
+import sys, boto3
+boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
+             aws_access_key_id="testing", aws_secret_access_key="testing").create_bucket(Bucket=sys.argv[2])
+PY
+echo "S3 bucket for OIDC publishing: $oidc_bucket (moto)"
+
 say "Starting kube-test-server"
 webhook_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 stack_start_kube_test_server "$bin" "$work/kube-test-server.log" \
-  --webhook-service-host "trustline-system/trustline-webhook=127.0.0.1:$webhook_port"
+  --webhook-service-host "trustline-system/trustline-webhook=127.0.0.1:$webhook_port" \
+  --issuer "$oidc_issuer"
 kubectl version -o yaml >/dev/null 2>&1 || kubectl get namespaces >/dev/null || fail "kubectl cannot reach kube-test-server"
 echo "API server: $(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
 
@@ -64,7 +78,8 @@ done
 kubectl apply -f config/samples/
 
 say "Running trustline run (log: $work/operator.log)"
-stack_start_operator "$bin" demo 1m
+stack_operator_env=(AWS_ENDPOINT_URL_S3="$moto_url")
+stack_start_operator "$bin" demo 1m --oidc-publish-bucket "$oidc_bucket" --oidc-publish-prefix "$oidc_prefix"
 
 say "Waiting for every sample to be Ready (up to ${timeout_seconds}s)"
 for sample in "${samples[@]}"; do
@@ -124,6 +139,29 @@ for resource in items:
     for key, value in sorted((sa["metadata"].get("annotations") or {}).items()):
         print(f"    {key}: {value}")
 PY
+
+say "OIDC discovery as the operator published it (s3://$oidc_bucket/$oidc_prefix/)"
+kubectl get --raw /openid/v1/jwks >"$work/api-jwks.json"
+python3 - "$moto_url" "$oidc_bucket" "$oidc_prefix" "$work/api-jwks.json" <<'PY'
+import json, sys, boto3
+moto_url, bucket, prefix, api_jwks = sys.argv[1:]
+s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1",
+                  aws_access_key_id="testing", aws_secret_access_key="testing")
+for key in (".well-known/openid-configuration", "openid/v1/jwks"):
+    got = s3.get_object(Bucket=bucket, Key=f"{prefix}/{key}")
+    body = json.loads(got["Body"].read())
+    print(f"  {prefix}/{key} ({got['ContentType']}):")
+    if key.startswith(".well-known"):
+        print(f"    issuer   {body['issuer']}")
+        print(f"    jwks_uri {body['jwks_uri']}")
+    else:
+        print(f"    keys: {', '.join(k['kid'] for k in body['keys'])}")
+        if body != json.load(open(api_jwks)):
+            sys.exit("the published JWKS differs from the API server's")
+        print("    the same keys as the API server's /openid/v1/jwks")
+PY
+aws_provider_arn="$(kubectl get workloadawsaccess my-app -n production -o jsonpath='{.status.oidcProviderArn}')"
+echo "  IAM OIDC provider: $aws_provider_arn"
 
 say "IAM requests the operator made (from its /metrics)"
 metrics_port="$(stack_metrics_port)"
@@ -191,6 +229,10 @@ for volume in pod["spec"].get("volumes", []):
 if not any(env["name"] == "AWS_ROLE_ARN" for env in container.get("env", [])):
     sys.exit("the pod was not injected")
 PY
+
+say "trustline verify production/my-app (STS with a minted token, then the seed's checklist on the pod)"
+AWS_REGION=us-east-1 AWS_ENDPOINT_URL_STS="$moto_url" "$bin/trustline" verify production/my-app --kubeconfig "$KUBECONFIG" \
+  || fail "trustline verify production/my-app failed"
 
 
 say "Demo done: every sample is Ready; stopping everything"
