@@ -42,6 +42,21 @@ import TrustlineCore
         return true
     }
 
+    /// Seeds roles under the role path tagged for my-app that status never named (as CreateRoles
+    /// that timed out and landed later would leave), with the trust policy of role `trustOf`.
+    static func seedRolesLandedLate(
+        _ harness: ReconcilerHarness, named names: [String], trustOf current: String, inlinePolicies: [String: String] = [:]
+    ) throws {
+        let uid = try #require(harness.resource()?.metadata.uid)
+        let trust = try #require(harness.iam.role(current)).trustPolicy
+        let tags = OwnershipTags.tags(clusterName: "prod", namespace: "production", name: "my-app", uid: uid)
+        for name in names {
+            harness.iam.seedRole(
+                name: name, path: "/trustline/", trustPolicy: trust, tags: tags.map { IAMTag(key: $0.key, value: $0.value) },
+                inlinePolicies: inlinePolicies, createDate: Date())
+        }
+    }
+
     @Test func quickRenamesLeaveOnlyTheCurrentRole() async throws {
         let harness = ReconcilerHarness()
         try harness.apply(Samples.myApp())
@@ -118,12 +133,7 @@ import TrustlineCore
         #expect(await harness.reconcile() == .done)
         try await Self.renameQuickly(harness, through: ["role-b"])
         // A CreateRole that timed out and landed later: tagged for this resource, named nowhere.
-        let uid = try #require(harness.resource()?.metadata.uid)
-        let trust = try #require(harness.iam.role("role-b")).trustPolicy
-        let tags = OwnershipTags.tags(clusterName: "prod", namespace: "production", name: "my-app", uid: uid)
-        harness.iam.seedRole(
-            name: "landed-late", path: "/trustline/", trustPolicy: trust, tags: tags.map { IAMTag(key: $0.key, value: $0.value) },
-            inlinePolicies: ["s3-access": "{}"], createDate: Date())
+        try Self.seedRolesLandedLate(harness, named: ["landed-late"], trustOf: "role-b", inlinePolicies: ["s3-access": "{}"])
 
         try await harness.delete()
         #expect(await harness.reconcile() == .done)
@@ -158,14 +168,7 @@ import TrustlineCore
         try harness.apply(Samples.myApp())
         #expect(await harness.reconcile() == .done)
         try await Self.renameQuickly(harness, through: ["role-b"])
-        let uid = try #require(harness.resource()?.metadata.uid)
-        let trust = try #require(harness.iam.role("role-b")).trustPolicy
-        let tags = OwnershipTags.tags(clusterName: "prod", namespace: "production", name: "my-app", uid: uid)
-        for index in 0..<5 {
-            harness.iam.seedRole(
-                name: "landed-late-\(index)", path: "/trustline/", trustPolicy: trust,
-                tags: tags.map { IAMTag(key: $0.key, value: $0.value) }, createDate: Date())
-        }
+        try Self.seedRolesLandedLate(harness, named: (0..<5).map { "landed-late-\($0)" }, trustOf: "role-b")
         if denied {
             harness.iam.failAlways(
                 "GetAccountAuthorizationDetails",
