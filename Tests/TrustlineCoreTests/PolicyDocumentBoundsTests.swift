@@ -58,17 +58,36 @@ import Testing
         #expect(failures.first?.message.contains("at \(Self.field).Statement[0].Condition.StringEquals.aws:SourceVpc[0][0]") == true, "\(failures)")
     }
 
-    /// The shape the issue reported: a resource whose document nests ~505 levels decodes (the
-    /// resource nests 4 more, within the decoder's 512) and is refused by our bound as InvalidSpec.
-    @Test func resourceJustBelowTheDecoderLimitDecodesAndIsInvalidSpec() throws {
-        let depth = 508
+    static func resourceText(documentDepth depth: Int) -> String {
         let document = String(repeating: #"{"a":"#, count: depth - 1) + "{}" + String(repeating: "}", count: depth - 1)
-        let text = #"{"apiVersion":"trustline.dev/v1alpha1","kind":"WorkloadAwsAccess","metadata":{"name":"deep","namespace":"ns"},"spec":{"inlinePolicies":[{"name":"p","document":\#(document)}]}}"#
-        let resource = try JSONDecoder().decode(WorkloadAwsAccess.self, from: Data(text.utf8))
+        return #"{"apiVersion":"trustline.dev/v1alpha1","kind":"WorkloadAwsAccess","metadata":{"name":"deep","namespace":"ns"},"spec":{"inlinePolicies":[{"name":"p","document":\#(document)}]}}"#
+    }
+
+    /// A resource whose document nests past our bound but within the decoder's decodes, and is
+    /// refused by the bound as InvalidSpec on its status.
+    @Test func resourceBelowTheDecodingDepthDecodesAndIsInvalidSpec() throws {
+        // The document sits 4 levels down (spec, inlinePolicies, [0], document).
+        let depth = JSONValue.maximumDecodingDepth - 5
+        let resource = try JSONDecoder().decode(WorkloadAwsAccess.self, from: Data(Self.resourceText(documentDepth: depth).utf8))
         let decoded = try #require(resource.spec.inlinePolicies.first?.document)
         let failures = Fixtures.failures(Fixtures.withDocument(decoded))
         #expect(failures.map(\.field) == [Self.field], "\(failures)")
         #expect(failures.first?.reason == .invalidSpec)
+    }
+
+    /// The shape the issue reported (~508 levels) no longer decodes: the decoder refuses it at
+    /// `JSONValue.maximumDecodingDepth`, naming the field, cheaply, and the operator reports the
+    /// object as undecodable (an InvalidSpec Warning event), as it always did past 512 levels.
+    @Test func resourceDeeperThanTheDecodingDepthIsRefusedNamingTheField() {
+        do {
+            _ = try JSONDecoder().decode(WorkloadAwsAccess.self, from: Data(Self.resourceText(documentDepth: 508).utf8))
+            Issue.record("a 508-level document decoded")
+        } catch let DecodingError.dataCorrupted(context) {
+            #expect(context.codingPath.prefix(4).map(\.stringValue) == ["spec", "inlinePolicies", "Index 0", "document"])
+            #expect(context.debugDescription.contains("nested more than \(JSONValue.maximumDecodingDepth) levels"))
+        } catch {
+            Issue.record("unexpected error: \(error)")
+        }
     }
 
     @Test func sizeBound() throws {

@@ -3,14 +3,14 @@ import KubeModels
 /// The operator's own bounds on a policy document's shape, checked before anything else walks it.
 ///
 /// Why: the API server stores whatever nesting a user sends (its JSON reader allows 10,000 levels),
-/// while the operator's decoder stops at 512 and every later step (validation, canonicalisation,
+/// while the operator's decoder stops at `JSONValue.maximumDecodingDepth` (64) and every later step (validation, canonicalisation,
 /// diffing) walks the document recursively. A bound of our own, far below the decoder's and far
 /// above what IAM's grammar uses, turns a hostile or mistaken document into a plain `InvalidSpec`
 /// naming the field, before any deep walk and with no AWS call.
 public enum PolicyDocumentBounds {
     /// Levels of nesting, the document object itself being level 1. The deepest thing IAM's policy
     /// grammar has is Statement list > statement > Condition > operator > key > value list: 6
-    /// levels. 32 leaves room for any valid document and stays far below the decoder's 512.
+    /// levels. 32 leaves room for any valid document and stays below the decoder's 64.
     public static let maxDepth = 32
     /// UTF-8 bytes of the compact JSON form. IAM's largest policy document is 10,240 characters
     /// (an inline policy using a role's whole allowance; managed policies stop at 6,144), so a
