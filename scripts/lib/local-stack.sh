@@ -68,13 +68,14 @@ free_port() {
 }
 
 # stack_start_moto WAIT_SECONDS: starts moto_server (AWS managed policies loaded) on a free port,
-# logging to $work/moto.log, and waits until it answers; sets moto_url. A port taken in between
+# through moto_paged_server.py (GetAccountAuthorizationDetails paged by MaxItems and Marker, as
+# AWS pages it), logging to $work/moto.log, and waits until it answers; sets moto_url. A port taken in between
 # (moto says "Address already in use") is replaced by a new one, up to 5 times.
 stack_start_moto() {
   local tries=$(($1 * 10)) port pid
   for _ in 1 2 3 4 5; do
     port="$(free_port)"
-    MOTO_IAM_LOAD_MANAGED_POLICIES=true moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+    MOTO_IAM_LOAD_MANAGED_POLICIES=true python3 "$repo/scripts/lib/moto_paged_server.py" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
     pid=$!
     stack_pids+=("$pid")
     moto_url="http://127.0.0.1:$port"
