@@ -19,9 +19,8 @@
 #   --count N      resources (default 500; the test suite runs N = 50)
 #   --seed S       seed of every random choice: IAM faults, Kubernetes faults, kill moments (default 1)
 #   --kills K      SIGKILLs of the operator (default 3)
-#   --resync-period D  the operator's --resync-period (default 5s); each resync reads every role
-#                  (about 5 IAM reads a resource), so past a few hundred resources a longer one
-#                  keeps the queue from filling with drift checks
+#   --resync-period D  the operator's --resync-period (default 5s): how often its drift pass
+#                  reads every role (GetAccountAuthorizationDetails, a call per 1000 roles)
 #   --bin-dir DIR  folder with trustline and kube-test-server (default .build/release if both are
 #                  there, else .build/debug); this script never builds
 #   --report FILE  also write the JSON report there
