@@ -8,49 +8,61 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// The deepest a decoded value may sit, counted from the root of the whole document being
-    /// decoded (a resource's `spec.inlinePolicies[0].document` starts 4 levels down). Why a bound:
-    /// a Codable decoder finds a value's type by failed probes, and Foundation's JSON decoder
-    /// builds each failure's coding path anew, so a value nested d levels cost about d^3 (a 400-level
-    /// array, 0.6 s of CPU in a release build, on every watch event of the resource). 64 is far
-    /// above what Kubernetes objects and IAM policy documents use (TrustlineCore's
-    /// `PolicyDocumentBounds` refuses documents past 32 levels as InvalidSpec); a deeper value
-    /// fails to decode, naming its path, as anything past the decoder's own 512 always did.
+    /// How many objects and arrays a decoded value may nest, the outermost container of the whole
+    /// document being decoded counting as level 1 (a resource's `spec.inlinePolicies[0].document`
+    /// starts at level 5). Why a bound: a Codable decoder finds a value's type by failed probes,
+    /// and Foundation's JSON decoder builds each failure's coding path anew, so a value nested d
+    /// levels cost about d^3 (a 400-level array, 0.6 s of CPU in a release build, on every watch
+    /// event of the resource). 64 is far above what Kubernetes objects and IAM policy documents
+    /// use (TrustlineCore's `PolicyDocumentBounds` refuses documents past 32 levels as
+    /// InvalidSpec); a deeper value fails to decode, naming its path, as anything past the
+    /// decoder's own 512 levels always did.
     public static let maximumDecodingDepth = 64
 
+    /// Strings first, then objects and arrays, then the rest: each probe that fails costs a thrown
+    /// error, and a policy document is mostly strings, objects and arrays. This order relies on the
+    /// decoder refusing to read a number or a Boolean as a String, as `JSONDecoder` does. Only the
+    /// probes are `try?`: an error inside a member or an element propagates with its own path.
     public init(from decoder: any Decoder) throws {
-        let depth = decoder.codingPath.count
-        guard depth < Self.maximumDecodingDepth else {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: decoder.codingPath,
-                debugDescription: "JSON nested more than \(Self.maximumDecodingDepth) levels deep; flatten the value"))
-        }
-        // Scalars first (most values are strings), then the two containers. Only the probes are
-        // `try?`: an error inside a member or an element propagates with its own path.
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
+            return
+        }
+        if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let object = try? decoder.container(keyedBy: MemberKey.self) {
+            return
+        }
+        // Only containers nest, so only they pay for the depth check.
+        if let object = try? decoder.container(keyedBy: MemberKey.self) {
+            try Self.checkDepth(decoder)
             var members: [String: JSONValue] = [:]
             members.reserveCapacity(object.allKeys.count)
             for key in object.allKeys {
                 members[key.stringValue] = try object.decode(JSONValue.self, forKey: key)
             }
             self = .object(members)
-        } else {
-            var array = try decoder.unkeyedContainer()
+        } else if var array = try? decoder.unkeyedContainer() {
+            try Self.checkDepth(decoder)
             var items: [JSONValue] = []
             if let count = array.count { items.reserveCapacity(count) }
             while !array.isAtEnd {
                 items.append(try array.decode(JSONValue.self))
             }
             self = .array(items)
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else {
+            self = .number(try container.decode(Double.self))
+        }
+    }
+
+    private static func checkDepth(_ decoder: any Decoder) throws {
+        let path = decoder.codingPath
+        guard path.count < maximumDecodingDepth else {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: path,
+                debugDescription: "JSON nested more than \(maximumDecodingDepth) levels deep; flatten the value"))
         }
     }
 

@@ -21,6 +21,8 @@ import Testing
     }
 
     @Test func everyShapeDecodes() throws {
+        // Numbers and Booleans are never read as strings, nor strings that look like them as numbers.
+        #expect(try Self.decode(#"[1, "1", true, "true", null, "null", 2.5e3]"#) == [1, "1", true, "true", nil, "null", 2500])
         let text = #"{"s":"x","n":-2.5,"i":7,"t":true,"f":false,"z":null,"a":[1,"y",[],{}],"o":{"p":{"q":[null]}}}"#
         let expected: JSONValue = [
             "s": "x", "n": -2.5, "i": 7, "t": true, "f": false, "z": nil,
@@ -33,8 +35,8 @@ import Testing
 
     @Test(arguments: [false, true])
     func theDeepestAllowedValueDecodes(alternating: Bool) throws {
-        // The innermost `1` sits `levels` keys down: the root is at depth 0.
-        let levels = JSONValue.maximumDecodingDepth - 1
+        // `levels` containers, the innermost holding `1`.
+        let levels = JSONValue.maximumDecodingDepth
         var value = try Self.decode(Self.nested(levels, alternating: alternating))
         var depth = 0
         while true {
@@ -53,7 +55,7 @@ import Testing
     /// One level more is refused with the depth in the message, whatever the shape: the error is
     /// not swallowed by a parent's probe and replaced by a type mismatch.
     @Test(arguments: [
-        (JSONValue.maximumDecodingDepth, false), (JSONValue.maximumDecodingDepth, true),
+        (JSONValue.maximumDecodingDepth + 1, false), (JSONValue.maximumDecodingDepth + 1, true),
         (400, false), (400, true), (510, true),
     ])
     func deeperValuesAreRefusedNamingTheDepth(levels: Int, alternating: Bool) {
