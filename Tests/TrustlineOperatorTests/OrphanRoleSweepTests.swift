@@ -96,8 +96,8 @@ import TrustlineCore
         let environment = OperatorEnvironment(accountId: iam.accountId, oidcIssuer: ReconcilerHarness.issuer, oidcThumbprints: [])
         let snapshot = try await DriftPass(
             iam: iam, settings: settings, context: environment.renderingContext(settings: settings), memo: ConvergedRoleMemo(), pageSize: 2
-        ).run(live: live)
-        let report = try await Self.sweep(iam: iam).sweep(roles: snapshot.rolesUnderPath, live: live, logger: CapturedLogs().logger())
+        ).run(live: LiveResources(live))
+        let report = try await Self.sweep(iam: iam).sweep(roles: snapshot.rolesUnderPath, live: LiveResources(live), logger: CapturedLogs().logger())
 
         #expect(report.deleted == ["orphan"])
         #expect(report.examined == 6)

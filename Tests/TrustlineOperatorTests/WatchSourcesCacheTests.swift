@@ -41,7 +41,8 @@ import TrustlineCore
 
         try await Self.pump(watches) { watches.syncedResources != nil }
 
-        #expect(watches.syncedResources?.map(\.namespace).sorted() == ["production", "staging"])
+        let live = try #require(watches.syncedResources)
+        #expect(live.keys.compactMap { live.resource($0)?.namespace }.sorted() == ["production", "staging"])
     }
 
     @Test func cachesAnswerOnceTheReflectorsListed() async throws {

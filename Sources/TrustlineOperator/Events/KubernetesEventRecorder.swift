@@ -16,8 +16,10 @@ public actor KubernetesEventRecorder: EventRecorder {
     private let clock: any WallClock
     private let reportingInstance: String
     private let logger: Logger
-    /// The last event written per object (uid, else namespace/name).
-    private var lastEvent: [String: OperatorEvent] = [:]
+    /// The hash of the last event written per object (uid, else namespace/name). A hash, not the
+    /// event: at 10,000 resources the notes alone held megabytes for a comparison; two different
+    /// events of one object with equal 64-bit hashes (about 2^-64) would cost one advisory event.
+    private var lastEvent: [String: Int] = [:]
     private var sequence: UInt64 = 0
 
     /// - Parameter reportingInstance: this operator instance, usually the pod name.
@@ -30,8 +32,9 @@ public actor KubernetesEventRecorder: EventRecorder {
 
     public func record(_ event: OperatorEvent, regarding: ObjectReference) async {
         let objectIdentity = regarding.uid ?? "\(regarding.namespace ?? "")/\(regarding.name ?? "")"
-        if lastEvent[objectIdentity] == event { return }
-        lastEvent[objectIdentity] = event
+        let fingerprint = event.hashValue
+        if lastEvent[objectIdentity] == fingerprint { return }
+        lastEvent[objectIdentity] = fingerprint
         sequence += 1
         let now = clock.now
         let baseName = regarding.name ?? "trustline"

@@ -47,14 +47,17 @@ struct DriftPass: Sendable {
 
     /// Compares every resource in `live` that is converged for its generation (`Ready` True at
     /// its `observedGeneration`); the others are in their own retry and not the pass's business.
-    func run(live: [WorkloadAwsAccess]) async throws(Failure) -> Report {
+    /// Each resource is read from `live` when its role's page arrives, so a resource changed or
+    /// deleted meanwhile is left to the reconcile its change caused.
+    func run(live: LiveResources) async throws(Failure) -> Report {
         var report = Report()
-        var byRoleName: [String: [Int]] = [:]
-        for (index, resource) in live.enumerated() where Self.isConverged(resource) {
-            byRoleName[RoleNaming.roleName(for: resource, clusterName: settings.clusterName).lowercased(), default: []].append(index)
+        var byRoleName: [String: [ObjectKey]] = [:]
+        for key in live.keys {
+            guard let resource = live.resource(key), Self.isConverged(resource) else { continue }
+            byRoleName[RoleNaming.roleName(for: resource, clusterName: settings.clusterName).lowercased(), default: []].append(key)
         }
         let began = memo.mark
-        var compared: [Int: DriftVerdict] = [:]
+        var compared: [ObjectKey: DriftVerdict] = [:]
         var marker: String?
         repeat {
             if Task.isCancelled { throw .cancelled }
@@ -70,19 +73,19 @@ struct DriftPass: Sendable {
                 let wanted = byRoleName[detail.roleName.lowercased()] ?? []
                 if underPath { report.rolesUnderPath.append(TaggedRole(detail)) }
                 if underPath || !wanted.isEmpty { report.roles += 1 }
-                for index in wanted {
-                    compared[index] = compare(live[index], with: Self.snapshotRole(detail))
+                for key in wanted {
+                    guard let resource = live.resource(key), Self.isConverged(resource) else { continue }
+                    compared[key] = compare(resource, with: Self.snapshotRole(detail))
                 }
             }
             marker = page.nextMarker
         } while marker != nil
-        for indices in byRoleName.values {
-            for index in indices {
-                let resource = live[index]
-                guard let key = ObjectKey(resource.metadata) else { continue }
+        for keys in byRoleName.values {
+            for key in keys {
+                guard let resource = live.resource(key), Self.isConverged(resource) else { continue }
                 report.compared += 1
                 let verdict = BulkDriftCheck.settle(
-                    compared[index] ?? .undecidable(.missingFromSnapshot), changedSinceSnapshotBegan: memo.changed(key, since: began))
+                    compared[key] ?? .undecidable(.missingFromSnapshot), changedSinceSnapshotBegan: memo.changed(key, since: began))
                 if verdict.needsFullObservation { report.flagged[key] = verdict }
             }
         }

@@ -1,5 +1,6 @@
 import AWSClients
 import Foundation
+import KubeModels
 import Logging
 import TrustlineCore
 
@@ -36,16 +37,17 @@ struct OrphanRoleSweep: Sendable {
     }
 
     /// Sweeps `roles` (the roles under the role path, from the drift pass's snapshot).
-    func sweep(roles: [TaggedRole], live: [WorkloadAwsAccess], logger: Logger) async throws(OwnedRoleRemoval.Failure) -> Report {
-        var byUid: [String: WorkloadAwsAccess] = [:]
-        for resource in live {
-            if let uid = resource.metadata.uid, !uid.isEmpty { byUid[uid] = resource }
+    func sweep(roles: [TaggedRole], live: LiveResources, logger: Logger) async throws(OwnedRoleRemoval.Failure) -> Report {
+        var keysByUid: [String: ObjectKey] = [:]
+        for key in live.keys {
+            if let uid = live.resource(key)?.metadata.uid, !uid.isEmpty { keysByUid[uid] = key }
         }
         var report = Report()
         let now = clock.now
         for role in roles {
             report.examined += 1
-            switch verdict(for: role, live: byUid, now: now) {
+            let decision = verdict(for: role, resourceWithUid: { uid in keysByUid[uid].flatMap(live.resource) }, now: now)
+            switch decision {
             case .keep:
                 continue
             case .delete(let owner):
@@ -63,6 +65,11 @@ struct OrphanRoleSweep: Sendable {
 
     /// The decision for one listed role, given the live resources by uid.
     func verdict(for role: TaggedRole, live: [String: WorkloadAwsAccess], now: Date) -> Verdict {
+        verdict(for: role, resourceWithUid: { live[$0] }, now: now)
+    }
+
+    /// The decision for one listed role, given a lookup of live resources by uid.
+    func verdict(for role: TaggedRole, resourceWithUid: (String) -> WorkloadAwsAccess?, now: Date) -> Verdict {
         guard let owner = role.owner else { return .keep("not all ownership tags") }
         guard owner.clusterName == clusterName else { return .keep("tagged for cluster \(owner.clusterName)") }
         guard !role.retained else { return .keep("retained by a deletion with Retain") }
@@ -72,7 +79,7 @@ struct OrphanRoleSweep: Sendable {
         let age = now.timeIntervalSince(role.createDate)
         let grace = Double(gracePeriod.components.seconds) + Double(gracePeriod.components.attoseconds) / 1e18
         guard age >= grace else { return .keep("younger than the grace period") }
-        guard let resource = live[owner.uid] else { return .delete(owner) }
+        guard let resource = resourceWithUid(owner.uid) else { return .delete(owner) }
         guard resource.namespace == owner.namespace, resource.name == owner.name else {
             return .keep("uid tag names a live resource of another name")
         }

@@ -135,7 +135,7 @@ struct ControllerTerm: Sendable {
                 controller.enqueue(key)
                 logger.debug("drift pass flagged a resource", metadata: ["resource": "\(key)", "verdict": "\(verdict)"])
             }
-            if live.contains(where: DriftPass.isConverged) {
+            if live.keys.contains(where: { live.resource($0).map(DriftPass.isConverged) ?? false }) {
                 let providerUsable = await reconciler.oidcProviderStillUsable(logger: logger)
                 if !providerUsable {
                     logger.warning("the IAM OIDC provider is missing; reconciling every converged resource")
@@ -163,10 +163,10 @@ struct ControllerTerm: Sendable {
 
     /// Sends every converged resource to a reconcile that observes IAM in full.
     private func reobserveConverged(
-        _ live: [WorkloadAwsAccess], memo: ConvergedRoleMemo, controller: Controller<WorkloadAwsAccessReconciler>
+        _ live: LiveResources, memo: ConvergedRoleMemo, controller: Controller<WorkloadAwsAccessReconciler>
     ) {
-        for resource in live where DriftPass.isConverged(resource) {
-            guard let key = ObjectKey(resource.metadata) else { continue }
+        for key in live.keys {
+            guard let resource = live.resource(key), DriftPass.isConverged(resource) else { continue }
             memo.flag(key)
             controller.enqueue(key)
         }

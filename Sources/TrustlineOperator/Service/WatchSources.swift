@@ -65,11 +65,16 @@ final class WatchSources: ReconcileCache {
     var keys: [ObjectKey] { stores.flatMap(\.keys) }
     var resourceCount: Int { stores.reduce(0) { $0 + $1.count } }
 
-    /// Every resource in the caches once each primary reflector completed its first list; nil
+    /// The resources in the caches once each primary reflector completed its first list; nil
     /// before that, when an absent uid proves nothing (the orphan sweep must wait).
-    var syncedResources: [WorkloadAwsAccess]? {
+    var syncedResources: LiveResources? {
         guard syncedReflectors.withLock({ $0.count == namespaces.count }) else { return nil }
-        return stores.flatMap { $0.list() }
+        return LiveResources(keys: keys) { [stores] key in
+            for store in stores {
+                if let resource = store.get(key) { return resource }
+            }
+            return nil
+        }
     }
 
     /// One source per reflector; each waits out a failing list or watch (`RecoveringWatch`)

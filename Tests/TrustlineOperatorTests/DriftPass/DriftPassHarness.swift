@@ -37,7 +37,7 @@ struct DriftPassHarness {
     var live: [WorkloadAwsAccess] { base.kubernetes.storedObjects(WorkloadAwsAccess.self, namespace: "production") }
 
     func pass(pageSize: Int) async throws -> DriftPass.Report {
-        try await DriftPass(iam: iam, settings: base.settings, context: reconciler.context, memo: memo, pageSize: pageSize).run(live: live)
+        try await DriftPass(iam: iam, settings: base.settings, context: reconciler.context, memo: memo, pageSize: pageSize).run(live: LiveResources(live))
     }
 
     /// What `ControllerTerm` does with a pass's findings, short of the queue: flag each key, so
