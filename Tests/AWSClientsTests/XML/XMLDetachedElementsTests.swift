@@ -7,7 +7,7 @@ import Testing
 @Suite struct XMLDetachedElementsTests {
     static let page = #"""
     <?xml version="1.0" encoding="UTF-8"?>
-    <R xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Result><List><member><Name>a</Name><Tags><member><Key>k</Key></member></Tags></member><member><Name>b &amp; c</Name></member></List><member><Name>elsewhere</Name></member><Marker>next</Marker></Result></R>
+    <R xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Result><List><member><Name>a</Name><Tags><member><Name>t</Name></member></Tags></member><member><Name>b &amp; c</Name></member></List><member><Name>elsewhere</Name></member><Marker>next</Marker></Result></R>
     """#
 
     /// Decodes `body` detaching `path`, returning the tree and the `Name` of each element consumed.
@@ -34,8 +34,10 @@ import Testing
         #expect(root.text(at: ["Result", "Marker"]) == "next", "the rest of the document stays")
         #expect(root.element(at: ["Result"])?.children(named: "member").map { $0.text(at: ["Name"]) } == ["elsewhere"],
                 "a member at another path stays in the tree")
-        let nested = try #require(Self.decode(Self.page, path: ["R", "Result", "List", "member", "Tags", "member"]).0.get()
-            .element(at: ["Result", "List"])?.children.first)
+        let (nestedResult, nestedNames) = Self.decode(Self.page, path: ["R", "Result", "List", "member", "Tags", "member"])
+        #expect(nestedNames == ["t"], "a deeper path takes only its own elements")
+        let nested = try #require(try nestedResult.get().element(at: ["Result", "List"])?.children.first)
+        #expect(nested.text(at: ["Name"]) == "a")
         #expect(nested.element(at: ["Tags"])?.children.isEmpty == true)
     }
 
@@ -47,7 +49,9 @@ import Testing
     }
 
     @Test func aWrongRootConsumesNothingAndFails() {
-        let (result, names) = Self.decode(Self.page.replacingOccurrences(of: "R>", with: "Other>"), path: ["R", "Result", "List", "member"])
+        let (result, names) = Self.decode(
+            Self.page.replacingOccurrences(of: "<R ", with: "<Other ").replacingOccurrences(of: "</R>", with: "</Other>"),
+            path: ["R", "Result", "List", "member"])
         #expect(names.isEmpty)
         #expect(throws: XMLDecodingError.unexpectedRoot(expected: "R", found: "Other")) { try result.get() }
     }
