@@ -49,6 +49,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "AWSSigV4", dependencies: ["Digests"]),
+        // glibc's mallopt for the operator's malloc settings (Sources/trustline/GlibcMallocSettings.swift).
+        .systemLibrary(name: "CGlibcMalloc"),
 
         // MARK: AWS
         .target(
@@ -99,6 +101,7 @@ let package = Package(
             name: "trustline",
             dependencies: [
                 "TrustlineOperator", "TrustlineCore", "KubeClient", "AWSClients",
+                .target(name: "CGlibcMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -25,6 +25,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        GlibcMallocSettings.apply(environment: environment)
         let (file, process) = try settings.processStart(environment: environment)
         let logger = try LogBootstrap.bootstrap(label: "trustline", settings: process)
         let operatorSettings: OperatorSettings

@@ -39,6 +39,7 @@ struct WebhookCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        GlibcMallocSettings.apply(environment: environment)
         let (file, process) = try settings.processStart(environment: environment)
         let logger = try LogBootstrap.bootstrap(label: "trustline", settings: process)
         let operatorSettings: OperatorSettings

@@ -61,12 +61,45 @@ public final class QueryRequestExecutor: Sendable {
         signed: Bool = true,
         decode: (ParsedXMLElement) throws(XMLDecodingError) -> Output
     ) async throws(AWSClientError) -> Output {
+        try await exchange(action: action, parameters: parameters, signed: signed) { response throws(AWSClientError) in
+            try decodeSuccess(response, action: action, detached: nil, decode: decode)
+        }
+    }
+
+    /// Performs `action` as above, except that each element at `itemPath` (local names below
+    /// `<{action}Response>`) goes to `decodeItem` as the parser closes it and is then dropped, so a
+    /// long list is never held as one tree; `decode` gets the rest of the document and the items,
+    /// in document order.
+    func perform<Item, Output>(
+        action: String,
+        parameters: [(String, String)],
+        itemPath: [String],
+        decodeItem: @escaping (ParsedXMLElement) throws(XMLDecodingError) -> Item,
+        decode: (ParsedXMLElement, [Item]) throws(XMLDecodingError) -> Output
+    ) async throws(AWSClientError) -> Output {
+        try await exchange(action: action, parameters: parameters, signed: true) { response throws(AWSClientError) in
+            // Fresh for each answer, so a retried call never sees the items of an earlier one.
+            var items: [Item] = []
+            let detached = XMLDetachedElements(path: ["\(action)Response"] + itemPath) { element throws(XMLDecodingError) in
+                items.append(try decodeItem(element))
+            }
+            return try decodeSuccess(response, action: action, detached: detached) { root throws(XMLDecodingError) in
+                try decode(root, items)
+            }
+        }
+    }
+
+    /// Sends `action` under the standard retry mode and hands each successful answer to `decode`.
+    private func exchange<Output>(
+        action: String, parameters: [(String, String)], signed: Bool,
+        decode: (HTTPResponse) throws(AWSClientError) -> Output
+    ) async throws(AWSClientError) -> Output {
         let body = QueryForm.encode([("Action", action), ("Version", service.apiVersion)] + parameters)
         return try await retryLoop.run(
             describe: action,
             send: { offset throws(AWSClientError) in try await sendOnce(body: body, signed: signed, signingOffset: offset) },
             decodeError: AWSErrorResponseDecoder.decode,
-            decode: { response throws(AWSClientError) in try decodeSuccess(response, action: action, decode: decode) })
+            decode: decode)
     }
 
     /// One signed (or unsigned) HTTP exchange.
@@ -98,12 +131,12 @@ public final class QueryRequestExecutor: Sendable {
     }
 
     private func decodeSuccess<Output>(
-        _ response: HTTPResponse, action: String,
+        _ response: HTTPResponse, action: String, detached: XMLDetachedElements?,
         decode: (ParsedXMLElement) throws(XMLDecodingError) -> Output
     ) throws(AWSClientError) -> Output {
         let requestId = response.headers["x-amzn-RequestId"]
         do {
-            let root = try XMLDocumentDecoder.decode(response.body, expectedRoot: "\(action)Response")
+            let root = try XMLDocumentDecoder.decode(response.body, expectedRoot: "\(action)Response", detached: detached)
             return try decode(root)
         } catch {
             throw .invalidResponse(error, httpStatus: response.status, requestId: requestId)

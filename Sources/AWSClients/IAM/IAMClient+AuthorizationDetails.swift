@@ -50,9 +50,10 @@ public struct RoleAuthorizationDetailsPage: Sendable, Equatable {
 
 extension IAMClient {
     public func roleAuthorizationDetailsPage(marker: String?, pageSize: Int?) async throws(AWSClientError) -> RoleAuthorizationDetailsPage {
-        let page = try await fetchPage(
+        // Each role is decoded as its element closes: the page's tree never holds all of its roles.
+        let page = try await fetchStreamedPage(
             "GetAccountAuthorizationDetails", [("Filter.member.1", "Role")], pageSize: pageSize, marker: marker,
-            decodePage: Self.decodeRoleDetails)
+            itemPath: ["RoleDetailList", "member"], decodeItem: Self.decodeRoleDetail)
         return RoleAuthorizationDetailsPage(roles: page.items, nextMarker: page.nextMarker)
     }
 
@@ -71,33 +72,38 @@ extension IAMClient {
     static func decodeRoleDetails(_ result: ParsedXMLElement) throws(XMLDecodingError) -> [IAMRoleDetail] {
         var roles: [IAMRoleDetail] = []
         for member in result.element(at: ["RoleDetailList"])?.children(named: "member") ?? [] {
-            guard let createDate = try member.date(at: ["CreateDate"]) else {
-                throw .missingElement(path: "RoleDetailList/member/CreateDate")
-            }
-            let roleName = try member.requiredText(at: ["RoleName"])
-            var inline: [RolePolicy] = []
-            for policy in member.element(at: ["RolePolicyList"])?.children(named: "member") ?? [] {
-                inline.append(RolePolicy(
-                    roleName: roleName, policyName: try policy.requiredText(at: ["PolicyName"]),
-                    policyDocument: decodePolicyDocument(try policy.requiredText(at: ["PolicyDocument"]))))
-            }
-            var attached: [AttachedPolicy] = []
-            for policy in member.element(at: ["AttachedManagedPolicies"])?.children(named: "member") ?? [] {
-                attached.append(AttachedPolicy(
-                    policyName: try policy.requiredText(at: ["PolicyName"]), policyArn: try policy.requiredText(at: ["PolicyArn"])))
-            }
-            roles.append(IAMRoleDetail(
-                path: try member.requiredText(at: ["Path"]),
-                roleName: roleName,
-                roleId: try member.requiredText(at: ["RoleId"]),
-                arn: try member.requiredText(at: ["Arn"]),
-                createDate: createDate,
-                assumeRolePolicyDocument: member.text(at: ["AssumeRolePolicyDocument"]).map(decodePolicyDocument),
-                inlinePolicies: inline,
-                attachedPolicies: attached,
-                permissionsBoundaryArn: member.text(at: ["PermissionsBoundary", "PermissionsBoundaryArn"]),
-                tags: try decodeTags(member.element(at: ["Tags"]))))
+            roles.append(try decodeRoleDetail(member))
         }
         return roles
+    }
+
+    /// One `RoleDetailList/member`, documents URL-decoded.
+    static func decodeRoleDetail(_ member: ParsedXMLElement) throws(XMLDecodingError) -> IAMRoleDetail {
+        guard let createDate = try member.date(at: ["CreateDate"]) else {
+            throw .missingElement(path: "RoleDetailList/member/CreateDate")
+        }
+        let roleName = try member.requiredText(at: ["RoleName"])
+        var inline: [RolePolicy] = []
+        for policy in member.element(at: ["RolePolicyList"])?.children(named: "member") ?? [] {
+            inline.append(RolePolicy(
+                roleName: roleName, policyName: try policy.requiredText(at: ["PolicyName"]),
+                policyDocument: decodePolicyDocument(try policy.requiredText(at: ["PolicyDocument"]))))
+        }
+        var attached: [AttachedPolicy] = []
+        for policy in member.element(at: ["AttachedManagedPolicies"])?.children(named: "member") ?? [] {
+            attached.append(AttachedPolicy(
+                policyName: try policy.requiredText(at: ["PolicyName"]), policyArn: try policy.requiredText(at: ["PolicyArn"])))
+        }
+        return IAMRoleDetail(
+            path: try member.requiredText(at: ["Path"]),
+            roleName: roleName,
+            roleId: try member.requiredText(at: ["RoleId"]),
+            arn: try member.requiredText(at: ["Arn"]),
+            createDate: createDate,
+            assumeRolePolicyDocument: member.text(at: ["AssumeRolePolicyDocument"]).map(decodePolicyDocument),
+            inlinePolicies: inline,
+            attachedPolicies: attached,
+            permissionsBoundaryArn: member.text(at: ["PermissionsBoundary", "PermissionsBoundaryArn"]),
+            tags: try decodeTags(member.element(at: ["Tags"])))
     }
 }

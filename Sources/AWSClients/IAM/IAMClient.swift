@@ -62,21 +62,48 @@ public final class IAMClient: IAMAPI {
         _ action: String, _ parameters: [(String, String)], pageSize: Int?, marker: String?,
         decodePage: (ParsedXMLElement) throws(XMLDecodingError) -> [Item]
     ) async throws(AWSClientError) -> (items: [Item], nextMarker: String?) {
+        let pageParameters = try Self.pageParameters(parameters, pageSize: pageSize, marker: marker)
+        return try await perform(action, pageParameters) { result throws(XMLDecodingError) in
+            (try decodePage(result), try Self.nextMarker(of: result, action: action))
+        }
+    }
+
+    /// One page as `fetchPage` reads it, except that each element at `itemPath` (below
+    /// `<{action}Result>`) is decoded by `decodeItem` as the parser reaches its end and then
+    /// dropped: a page of 1000 roles with their policies is never one tree in memory.
+    func fetchStreamedPage<Item>(
+        _ action: String, _ parameters: [(String, String)], pageSize: Int?, marker: String?, itemPath: [String],
+        decodeItem: @escaping (ParsedXMLElement) throws(XMLDecodingError) -> Item
+    ) async throws(AWSClientError) -> (items: [Item], nextMarker: String?) {
+        let pageParameters = try Self.pageParameters(parameters, pageSize: pageSize, marker: marker)
+        return try await executor.perform(
+            action: action, parameters: pageParameters, itemPath: ["\(action)Result"] + itemPath, decodeItem: decodeItem
+        ) { root, items throws(XMLDecodingError) in
+            (items, try Self.nextMarker(of: try root.requiredElement(at: ["\(action)Result"]), action: action))
+        }
+    }
+
+    /// `parameters` with `MaxItems` and `Marker`; a page size IAM would refuse fails here, naming the field.
+    private static func pageParameters(
+        _ parameters: [(String, String)], pageSize: Int?, marker: String?
+    ) throws(AWSClientError) -> [(String, String)] {
         if let pageSize, !(1...1000).contains(pageSize) {
             throw .invalidInput(field: "pageSize", reason: "must be between 1 and 1000, got \(pageSize)")
         }
         var pageParameters = parameters
         if let pageSize { pageParameters.append(("MaxItems", String(pageSize))) }
         if let marker { pageParameters.append(("Marker", marker)) }
-        return try await perform(action, pageParameters) { result throws(XMLDecodingError) in
-            let pageItems = try decodePage(result)
-            let truncated = try result.boolean(at: ["IsTruncated"]) ?? false
-            guard truncated else { return (pageItems, String?.none) }
-            guard let next = result.text(at: ["Marker"]), !next.isEmpty else {
-                throw XMLDecodingError.missingElement(path: "\(action)Result/Marker (IsTruncated is true)")
-            }
-            return (pageItems, Optional(next))
+        return pageParameters
+    }
+
+    /// The `Marker` of the next page when `IsTruncated`, nil on the last page.
+    private static func nextMarker(of result: ParsedXMLElement, action: String) throws(XMLDecodingError) -> String? {
+        let truncated = try result.boolean(at: ["IsTruncated"]) ?? false
+        guard truncated else { return nil }
+        guard let next = result.text(at: ["Marker"]), !next.isEmpty else {
+            throw XMLDecodingError.missingElement(path: "\(action)Result/Marker (IsTruncated is true)")
         }
+        return next
     }
 
     /// Rejects an empty required parameter before any request is made.

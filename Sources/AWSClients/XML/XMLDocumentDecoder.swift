@@ -8,9 +8,15 @@ public enum XMLDocumentDecoder {
     /// Decodes `body` into a tree; `expectedRoot` (a local name) must be the document's root,
     /// or any root when `nil`.
     public static func decode(_ body: Data, expectedRoot: String?) throws(XMLDecodingError) -> ParsedXMLElement {
+        try decode(body, expectedRoot: expectedRoot, detached: nil)
+    }
+
+    /// Decodes `body` into a tree as above, except that the elements at `detached.path` go to
+    /// `detached.consume` as they close and are left out of the tree.
+    static func decode(_ body: Data, expectedRoot: String?, detached: XMLDetachedElements?) throws(XMLDecodingError) -> ParsedXMLElement {
         guard body.contains(where: { !XMLByteScanner.isWhitespace($0) }) else { throw .emptyDocument }
         let parsed = body.withUnsafeBytes { raw in
-            var parser = XMLTreeParser(bytes: raw.bindMemory(to: UInt8.self))
+            var parser = XMLTreeParser(bytes: raw.bindMemory(to: UInt8.self), detached: detached)
             return parser.parseDocument()
         }
         let root = try parsed.get()

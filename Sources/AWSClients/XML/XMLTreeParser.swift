@@ -17,9 +17,14 @@ struct XMLTreeParser {
     private var stack: [OpenElement] = []
     private var boundPrefixes: [String] = ["xml"]
     private var root: ParsedXMLElement?
+    private let detached: XMLDetachedElements?
+    /// The first error `detached` threw; later elements at its path are dropped unread.
+    private var detachedFailure: XMLDecodingError?
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    /// `detached`, when given, takes the elements at its path as they close; the tree leaves them out.
+    init(bytes: UnsafeBufferPointer<UInt8>, detached: XMLDetachedElements? = nil) {
         scanner = XMLByteScanner(bytes: bytes)
+        self.detached = detached
     }
 
     /// Parses the whole input; errors carry the line and column of the problem.
@@ -31,9 +36,12 @@ struct XMLTreeParser {
             if case .unexpectedEndOfInput = error.problem, !stack.isEmpty {
                 return .failure(.truncated(openElements: stack.map(\.element.name)))
             }
+            // A detached element that failed to decode came earlier in the document than this error.
+            if let detachedFailure { return .failure(detachedFailure) }
             let (line, column) = scanner.lineAndColumn(of: error.offset)
             return .failure(.malformed(line: line, column: column, reason: error.problem.description))
         }
+        if let detachedFailure { return .failure(detachedFailure) }
         if !stack.isEmpty {
             return .failure(.truncated(openElements: stack.map(\.element.name)))
         }
@@ -351,16 +359,31 @@ struct XMLTreeParser {
         closeTopElement()
     }
 
-    /// Pops the innermost open element, attaching it to its parent or making it the root.
+    /// Pops the innermost open element, handing it to `detached` when it sits at that path, else
+    /// attaching it to its parent or making it the root.
     private mutating func closeTopElement() {
         guard var finished = stack.popLast() else { return }
         boundPrefixes.removeLast(finished.declaredPrefixCount)
         finished.element.text = String(decoding: finished.text, as: UTF8.self)
-        if stack.isEmpty {
+        if let detached, isDetached(finished.element, by: detached) {
+            guard detachedFailure == nil else { return }
+            do throws(XMLDecodingError) {
+                try detached.consume(finished.element)
+            } catch {
+                detachedFailure = error
+            }
+        } else if stack.isEmpty {
             root = finished.element
         } else {
             stack[stack.count - 1].element.children.append(finished.element)
         }
+    }
+
+    /// Whether `element`, just popped, sits at `detached.path`: its name is the last step and the
+    /// open elements above it are the steps before, from the root down.
+    private func isDetached(_ element: ParsedXMLElement, by detached: XMLDetachedElements) -> Bool {
+        guard detached.path.count == stack.count + 1, detached.path.last == element.name else { return false }
+        return zip(stack, detached.path).allSatisfy { open, step in open.element.name == step }
     }
 }
 

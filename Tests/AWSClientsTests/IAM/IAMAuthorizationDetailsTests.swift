@@ -39,6 +39,12 @@ extension MotoBackedTests {
             #expect(bare.inlinePolicies.isEmpty && bare.attachedPolicies.isEmpty && bare.tags.isEmpty)
             #expect(bare.permissionsBoundaryArn == nil)
 
+            // One page read role by role as the parser closes each (the drift pass's call) decodes the same roles.
+            let page = try await iam.roleAuthorizationDetailsPage(marker: nil, pageSize: 1000)
+            #expect(page.nextMarker == nil)
+            #expect(page.roles.filter { $0.path == "/trustline/" }.sorted { $0.roleName < $1.roleName } == details.sorted { $0.roleName < $1.roleName })
+            await #expect(throws: AWSClientError.self) { try await iam.roleAuthorizationDetailsPage(marker: nil, pageSize: 0) }
+
             let everything = try await iam.roleAuthorizationDetails()
             #expect(everything.contains { $0.roleName == "someone-else" })
             await #expect(throws: AWSClientError.self) { try await iam.roleAuthorizationDetails(pageSize: 1001) }
