@@ -97,7 +97,7 @@ import TrustlineCore
         let snapshot = try await DriftPass(
             iam: iam, settings: settings, context: environment.renderingContext(settings: settings), memo: ConvergedRoleMemo(), pageSize: 2
         ).run(live: LiveResources(live))
-        let report = try await Self.sweep(iam: iam).sweep(roles: snapshot.rolesUnderPath, live: LiveResources(live), logger: CapturedLogs().logger())
+        let report = try await Self.sweep(iam: iam).sweep(roles: snapshot.rolesForSweep, live: LiveResources(live), logger: CapturedLogs().logger())
 
         #expect(report.deleted == ["orphan"])
         #expect(report.examined == 6)

@@ -7,8 +7,8 @@ import TrustlineCore
 /// time with GetAccountAuthorizationDetails and compares each converged resource's role against
 /// what its page showed, through core's `BulkDriftCheck` (the per-role path's own comparison).
 /// Each role is compared as its page arrives and then dropped, so the pass holds one page of
-/// documents at a time; it keeps only the ownership of the roles under the role path, which is
-/// all the orphan sweep needs. It reads and never writes: what it finds is returned for the
+/// documents at a time; of the roles under the role path it keeps only the ownership of those the
+/// orphan sweep has to judge. It reads and never writes: what it finds is returned for the
 /// controller to reconcile, with a full observation.
 struct DriftPass: Sendable {
     /// Why a pass stopped before its end.
@@ -27,8 +27,11 @@ struct DriftPass: Sendable {
         var roles = 0
         /// IAM requests made (pages read).
         var requests = 0
-        /// The roles under the role path with their ownership tags, for `OrphanRoleSweep`.
-        var rolesUnderPath: [TaggedRole] = []
+        /// The roles under the role path that `OrphanRoleSweep` has to judge, with their ownership
+        /// tags: all of them but each converged resource's own role (tagged with its uid and
+        /// named as it wants), which the sweep would keep. At 10,000 converged resources that
+        /// leaves next to nothing to hold, instead of 10,000 roles' tags.
+        var rolesForSweep: [TaggedRole] = []
 
         /// How many flagged resources carry each `DriftVerdict.metricLabel`.
         var flaggedByLabel: [String: Int] {
@@ -71,7 +74,12 @@ struct DriftPass: Sendable {
             for detail in page.roles {
                 let underPath = detail.path.hasPrefix(settings.rolePath)
                 let wanted = byRoleName[detail.roleName.lowercased()] ?? []
-                if underPath { report.rolesUnderPath.append(TaggedRole(detail)) }
+                if underPath {
+                    let role = TaggedRole(detail)
+                    let ownersUid = role.owner?.uid
+                    let isOwnRole = ownersUid != nil && wanted.contains { live.resource($0)?.metadata.uid == ownersUid }
+                    if !isOwnRole { report.rolesForSweep.append(role) }
+                }
                 if underPath || !wanted.isEmpty { report.roles += 1 }
                 for key in wanted {
                     guard let resource = live.resource(key), Self.isConverged(resource) else { continue }

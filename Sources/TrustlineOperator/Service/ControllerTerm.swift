@@ -144,7 +144,7 @@ struct ControllerTerm: Sendable {
             }
             var orphansDeleted = 0
             do {
-                orphansDeleted = try await sweep.sweep(roles: report.rolesUnderPath, live: live, logger: logger).deleted.count
+                orphansDeleted = try await sweep.sweep(roles: report.rolesForSweep, live: live, logger: logger).deleted.count
             } catch {
                 logger.warning("orphan sweep failed: IAM \(error.action): \(error.error); trying again at the next resync")
             }

@@ -49,8 +49,11 @@ import TrustlineCore
         #expect(report.flagged[DriftPassHarness.key(4)] == .undecidable(.missingFromSnapshot))
         // Under the path: app-0 to app-3 and the foreign role; the role at /other/ is not kept.
         #expect(report.roles == 5)
-        #expect(report.rolesUnderPath.map(\.name).sorted() == (0...3).map(DriftPassHarness.roleName) + ["someone-else"])
-        #expect(report.rolesUnderPath.first { $0.name == "someone-else" }?.owner == nil)
+        // For the sweep: only the foreign role. app-0 to app-3 are tagged for the converged
+        // resources that name them (app-1 and app-2 drifted, but not in their tags), which the
+        // sweep would keep.
+        #expect(report.rolesForSweep.map(\.name) == ["someone-else"])
+        #expect(report.rolesForSweep.first?.owner == nil)
 
         // Each flagged resource's reconcile observes in full and puts the role back.
         harness.iam.resetCalls()
